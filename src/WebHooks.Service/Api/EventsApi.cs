@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using WebHooks.Accounts;
+using WebHooks.Events;
+
+namespace WebHooks.Service.Api;
+
+/// <summary><c>POST /api/events</c>: the platform publishes an event (spec 4).</summary>
+public static class EventsApi
+{
+    public static void MapEventsApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/events", Publish).DisableAntiforgery().WithBasicChallenge();
+
+    private static async Task<IResult> Publish(HttpRequest request, AccountService accounts, EventIntake intake, WebHooksOptions options)
+    {
+        var account = BasicAuthentication.Account(request, accounts);
+        if (account is null) return BasicAuthentication.Challenge();
+
+        var limit = options.Limits.MaxEventBytes;
+        if (request.ContentLength > limit) return TooLarge(limit);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            feature.MaxRequestBodySize = limit;
+
+        JsonDocument body;
+        try
+        {
+            body = await JsonDocument.ParseAsync(request.Body);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
+        }
+        catch (JsonException e)
+        {
+            return Problem($"malformed JSON: {e.Message}");
+        }
+
+        using (body)
+        {
+            if (body.RootElement.ValueKind != JsonValueKind.Object) return Problem("the body must be a JSON object with event and data");
+            var root = body.RootElement;
+            var eventName = root.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            var data = root.TryGetProperty("data", out var d) ? d : default;
+            string? key = null;
+            if (root.TryGetProperty("idempotencyKey", out var k) && k.ValueKind != JsonValueKind.Null)
+            {
+                if (k.ValueKind != JsonValueKind.String) return Problem("idempotencyKey must be a string");
+                key = k.GetString();
+            }
+            if (EventIntake.Validate(eventName, data, key) is { } problem) return Problem(problem);
+
+            var published = await intake.PublishAsync(account, eventName!, data.GetRawText(), key);
+            return Results.Json(new { eventId = published.EventId, webhooks = published.WebHooks }, statusCode: StatusCodes.Status202Accepted);
+        }
+    }
+
+    private static IResult Problem(string error) => Results.Json(new { error }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult TooLarge(int limit) =>
+        Results.Json(new { error = $"the body is larger than {limit} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+}

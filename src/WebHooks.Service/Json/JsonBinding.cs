@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using WebHooks.Management;
+using WebHooks.Service.Wire;
+
+namespace WebHooks.Service.Json;
+
+/// <summary>
+/// <c>POST /webservice/json/{function}</c>: the four functions for scripts that do not speak SOAP
+/// (spec 3.4). Parameters come as form fields or as one JSON object; the reply is the same envelope
+/// as JSON, HTTP 200 for every business outcome.
+/// </summary>
+public static class JsonBinding
+{
+    public static void MapJsonBinding(this IEndpointRouteBuilder app) =>
+        app.MapPost("/webservice/json/{function}", Handle).DisableAntiforgery();
+
+    private static async Task<IResult> Handle(string function, HttpRequest request, WebHookOperations operations)
+    {
+        var parameters = await ReadParameters(request);
+        if (parameters is null)
+            return Results.BadRequest(new { error = "the body is neither a JSON object nor form fields" });
+
+        string? Get(string name) => parameters.GetValueOrDefault(name);
+
+        Reply reply;
+        switch (function.ToLowerInvariant())
+        {
+            case "createwebhook":
+                reply = WebHookReply.From(await operations.CreateWebHookAsync(Get("username"), Get("password"), Get("app"), Get("event"), Get("url")));
+                break;
+            case "getwebhooks":
+                reply = WebHookListReply.From(await operations.GetWebHooksAsync(Get("username"), Get("password"), Get("app"), Get("event")));
+                break;
+            case "activatewebhook":
+                if (ParseInt(Get("webhookId"), "webhookId", out var id) is { } badId) return Envelope(badId);
+                if (ParseInt(Get("replayEvents"), "replayEvents", out var replay) is { } badReplay) return Envelope(badReplay);
+                reply = ActivationReply.From(await operations.ActivateWebHookAsync(Get("username"), Get("password"), id, replay));
+                break;
+            case "deletewebhookbyid":
+                if (ParseInt(Get("webhookId"), "webhookId", out var deleteId) is { } badDeleteId) return Envelope(badDeleteId);
+                reply = DeleteReply.From(await operations.DeleteWebHookByIdAsync(Get("username"), Get("password"), deleteId));
+                break;
+            default:
+                return Results.NotFound(new { error = $"unknown function '{function}'; the functions are CreateWebHook, GetWebHooks, ActivateWebHook, DeleteWebHookById" });
+        }
+        return Envelope(reply);
+    }
+
+    private static IResult Envelope(Reply reply) => Results.Json((object)reply);
+
+    /// <summary>An empty value means "not given"; anything else must be an integer.</summary>
+    private static Reply? ParseInt(string? text, string name, out int? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+        var outcome = Outcome<int>.Invalid(name, "not an integer");
+        return DeleteReply.From(outcome);
+    }
+
+    private static async Task<Dictionary<string, string?>?> ReadParameters(HttpRequest request)
+    {
+        if (request.ContentLength > RequestLimits.MaxManagementBodyBytes) return null;
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = RequestLimits.MaxManagementBodyBytes;
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                var form = await request.ReadFormAsync();
+                return form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(request.Body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
+            var parameters = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var p in json.RootElement.EnumerateObject())
+            {
+                parameters[p.Name] = p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString(),
+                    JsonValueKind.Null => null,
+                    _ => p.Value.GetRawText(),
+                };
+            }
+            return parameters;
+        }
+        catch (Exception e) when (e is JsonException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+}

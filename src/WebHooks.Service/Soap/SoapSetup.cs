@@ -1,0 +1,8 @@
+namespace WebHooks.Service.Soap;
+
+public static class SoapSetup
+{
+    public static IServiceCollection AddWebHooksSoap(this IServiceCollection services) => services;
+
+    public static void UseWebHooksSoap(this WebApplication app) { }
+}

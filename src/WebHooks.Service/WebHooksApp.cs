@@ -1,0 +1,37 @@
+using NLog.Web;
+using WebHooks.Service.Api;
+using WebHooks.Service.Json;
+using WebHooks.Service.Pages;
+using WebHooks.Service.Soap;
+
+namespace WebHooks.Service;
+
+/// <summary>The web host: each line wires one capability; the detail lives beside the feature.</summary>
+public static class WebHooksApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <param name="configureServices">Lets tests replace services (a fake clock, say) before the host is built.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Host.UseNLog();
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+
+        builder.Services.AddWebHooksEngine(builder.Configuration);
+        builder.Services.AddWebHooksSoap();
+        builder.Services.AddWebHooksPages();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.SeedDevelopmentAccount();
+        app.UseWebHooksSoap();
+        app.MapJsonBinding();
+        app.MapEventsApi();
+        app.MapNotificationsApi();
+        app.MapWebHooksPages();
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebHooks.Accounts;
+using WebHooks.Delivery;
+using WebHooks.Events;
+using WebHooks.Lifecycle;
+using WebHooks.Management;
+using WebHooks.Storage;
+
+namespace WebHooks;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The engine: storage, accounts, management, intake, delivery and lifecycle; no web layer.</summary>
+    public static IServiceCollection AddWebHooksEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebHooksOptions>().Bind(configuration.GetSection(WebHooksOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebHooksOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<WebHooksOptions>().Delivery);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => new Store(
+            sp.GetRequiredService<WebHooksOptions>().Storage.Path, sp.GetRequiredService<ILogger<Store>>()));
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<ReplayBuffer>();
+        services.AddSingleton<NotificationLinks>();
+        services.TryAddSingleton<INotificationSink, NoNotificationSink>();
+        services.AddSingleton<Deactivation>();
+        services.AddSingleton<WebHookOperations>();
+        services.AddSingleton<EventIntake>();
+        services.AddSingleton<IWebHookSender, WebHookSender>();
+        services.AddSingleton<DeliveryLoop>();
+        services.AddSingleton<IDeliverySignals>(sp => sp.GetRequiredService<DeliveryLoop>());
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryLoop>());
+        return services;
+    }
+}

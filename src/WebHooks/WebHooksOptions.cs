@@ -1,0 +1,66 @@
+namespace WebHooks;
+
+/// <summary>The <c>WebHooks</c> configuration section (spec 8).</summary>
+public sealed class WebHooksOptions
+{
+    public const string Section = "WebHooks";
+
+    public StorageOptions Storage { get; set; } = new();
+    public DeliveryOptions Delivery { get; set; } = new();
+    public BufferOptions Buffer { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Base of links in notifications; empty means the request's own.</summary>
+    public string? PublicBaseUrl { get; set; }
+}
+
+public sealed class StorageOptions
+{
+    public string Path { get; set; } = "data/webhooks.db";
+}
+
+public sealed class DeliveryOptions
+{
+    public static readonly TimeSpan[] DefaultRetrySchedule =
+        [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Null until configured: the binder appends to a list that already has items, and a configured
+    /// list must replace the default one. <see cref="EffectiveRetrySchedule"/> resolves it.
+    /// </summary>
+    public TimeSpan[]? RetrySchedule { get; set; }
+
+    public int DeactivateAfterFailures { get; set; } = 5;
+    public int MaxConcurrency { get; set; } = 64;
+    public int MaxConcurrencyPerWebHook { get; set; } = 1;
+    public bool AllowPrivateNetworks { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule =>
+        RetrySchedule is { Length: > 0 } configured ? configured : DefaultRetrySchedule;
+}
+
+public sealed class BufferOptions
+{
+    public TimeSpan Period { get; set; } = TimeSpan.FromDays(5);
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class LimitOptions
+{
+    public int WebHooksPerAccount { get; set; } = 100;
+    public int MaxEventBytes { get; set; } = 256 * 1024;
+}
+
+/// <summary>Optional e-mail of notifications; off while <see cref="Host"/> is empty.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string From { get; set; } = "webhooks@localhost";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public bool UseTls { get; set; }
+}
