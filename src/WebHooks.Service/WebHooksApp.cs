@@ -1,7 +1,8 @@
 using NLog.Web;
 using WebHooks.Service.Api;
 using WebHooks.Service.Json;
-using WebHooks.Service.Pages;
+using WebHooks.Service.Pages.Demo;
+using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
 
 namespace WebHooks.Service;
@@ -22,7 +23,7 @@ public static class WebHooksApp
 
         builder.Services.AddWebHooksEngine(builder.Configuration);
         builder.Services.AddWebHooksSoap();
-        builder.Services.AddWebHooksPages();
+        builder.Services.AddNotificationPages();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -31,7 +32,8 @@ public static class WebHooksApp
         app.MapJsonBinding();
         app.MapEventsApi();
         app.MapNotificationsApi();
-        app.MapWebHooksPages();
+        app.MapNotificationPages();
+        app.MapDemoPages();
         return app;
     }
 }
