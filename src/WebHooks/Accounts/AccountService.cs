@@ -56,7 +56,7 @@ public sealed class AccountService(Store store, LoginThrottle throttle, TimeProv
     public async Task<bool> AddAsync(string name, string password, string? email = null)
     {
         var hash = PasswordHasher.Hash(password);
-        var created = time.GetUtcNow().UtcDateTime;
+        var created = time.StoredNow();
         return await store.WriteAsync(() =>
             store.Accounts.FindById(name) is null
             && store.Accounts.Insert(new AccountDocument { Name = name, PasswordHash = hash, Email = email, Created = created }) is not null);

@@ -38,7 +38,7 @@ public sealed class EventIntake(
     /// <summary>Stores the event for every matching webhook of the account; completes once it is durable.</summary>
     public async Task<Published> PublishAsync(string account, string eventName, string data, string? idempotencyKey = null)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.StoredNow();
         var idempotencyId = string.IsNullOrEmpty(idempotencyKey) ? null : account + "\n" + idempotencyKey;
         var eventId = "evt_" + Guid.CreateVersion7().ToString("N");
 

@@ -120,7 +120,7 @@ public sealed class WebHookOperations(
     private WebHookView View(WebHookDocument w) =>
         new(w.Id, w.App, w.Event, w.Url, w.Active, w.Created, w.Deactivated, buffer.Count(w), w.LastError, w.Secret);
 
-    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+    private DateTime Now() => time.StoredNow();
 
     private async Task<Outcome<T>> Run<T>(string operation, string? username, string? password, Func<string, Task<Outcome<T>>> body)
     {

@@ -123,6 +123,7 @@ public sealed class Store : IDisposable
             {
                 if (!_queue.TryTake(out first, TimeSpan.FromSeconds(1)))
                 {
+                    if (_queue.IsCompleted) return;
                     CheckpointWhenIdle();
                     continue;
                 }

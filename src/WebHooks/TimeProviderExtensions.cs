@@ -1,0 +1,11 @@
+namespace WebHooks;
+
+public static class TimeProviderExtensions
+{
+    /// <summary>Now in UTC, to the millisecond: what LiteDB keeps, so stored and fresh values compare equal.</summary>
+    public static DateTime StoredNow(this TimeProvider time)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+}

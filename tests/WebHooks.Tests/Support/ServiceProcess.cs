@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace WebHooks.Tests.Support;
+
+/// <summary>The service as a child process (the built WebHooks.Service.dll), for crash tests and the command line.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
+    }
+
+    public string BaseUrl { get; }
+    public HttpClient Http { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "WebHooks.Service.dll");
+
+    /// <summary>Starts the service on a free loopback port over the database in <paramref name="directory"/> and waits until it answers.</summary>
+    public static async Task<ServiceProcess> StartAsync(string directory, params string[] extraArgs)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = Start(["--urls=" + baseUrl, "--environment=Development", $"--contentRoot={AppContext.BaseDirectory}",
+            $"--WebHooks:Storage:Path={Path.Combine(directory, "webhooks.db")}", .. extraArgs]);
+        var service = new ServiceProcess(start, baseUrl);
+        start.OutputDataReceived += (_, e) => service.Append(e.Data);
+        start.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        start.BeginOutputReadLine();
+        start.BeginErrorReadLine();
+
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (start.HasExited) Assert.Fail($"the service exited with {start.ExitCode}:\n{service.Output}");
+            try
+            {
+                using var probe = await service.Http.PostAsync("webservice/json/GetWebHooks", new StringContent("{}", Encoding.UTF8, "application/json"));
+                if (probe.StatusCode == HttpStatusCode.OK) return service;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > until) Assert.Fail($"the service did not answer within 30 s:\n{service.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Runs a command of the executable to its end: exit code, standard output, standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string? input, params string[] args)
+    {
+        using var process = Start(args, redirectInput: true);
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no goodbye.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static Process Start(IEnumerable<string> args, bool redirectInput = false)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(ServiceDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        return Process.Start(info)!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
