@@ -1,4 +1,6 @@
 using NLog.Web;
+using WebHooks.Service.Admin;
+using WebHooks.Storage;
 using WebHooks.Service.Api;
 using WebHooks.Service.Json;
 using WebHooks.Service.Pages.Demo;
@@ -18,7 +20,8 @@ public static class WebHooksApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
         builder.Host.UseNLog();
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        var urls = builder.Configuration["urls"];
+        builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
         builder.Services.AddWebHooksEngine(builder.Configuration);
@@ -27,11 +30,16 @@ public static class WebHooksApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Open (and lock) the database now: a second service on the same file stops here, with a clear error.
+        var store = app.Services.GetRequiredService<Store>();
+        AdminSocket.RemoveStaleSocket(store.Path);
+        app.Lifetime.ApplicationStarted.Register(() => AdminSocket.RestrictToOwner(store.Path));
         app.SeedDevelopmentAccount();
         app.UseWebHooksSoap();
         app.MapJsonBinding();
         app.MapEventsApi();
         app.MapNotificationsApi();
+        app.MapAdminApi();
         app.MapNotificationPages();
         app.MapDemoPages();
         return app;

@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebHooks.Accounts;
 using WebHooks.Events;
+using System.Net.Http.Json;
+using WebHooks.Service.Admin;
+using WebHooks.Storage;
 
 namespace WebHooks.Service.Cli;
 
@@ -20,33 +23,92 @@ public static class AdminCommands
         output ??= Console.Out;
         error ??= Console.Error;
         var (positional, flags) = Parse(args);
+        if (positional is ["accounts", "add", _] && flags.ContainsKey("--password-stdin"))
+            flags[PasswordRead] = (await input.ReadLineAsync())?.TrimEnd('\r'); // once, whoever ends up using it
 
         try
         {
-            switch (positional)
+            return await RunLocallyAsync(positional, flags, input, output, error);
+        }
+        catch (DatabaseInUseException e)
+        {
+            // A service holds the database: ask it to do the work over its admin socket.
+            try
             {
-                case ["accounts", "add", var name]:
-                    return await AddAccount(name, flags, input, output, error);
-                case ["accounts", "list"]:
-                    return ListAccounts(flags, output);
-                case ["accounts", "remove", var name]:
-                    return await RemoveAccount(name, flags, output, error);
-                case ["publish", var eventName, var data]:
-                    return await Publish(eventName, data, flags, output, error);
-                case ["help"] or []:
-                    output.WriteLine(Usage);
-                    return 0;
-                default:
-                    error.WriteLine(Usage);
-                    return 2;
+                return await RunRemotelyAsync(e.Path, positional, flags, input, output, error);
+            }
+            catch (HttpRequestException)
+            {
+                error.WriteLine($"error: {e.Message}, and its admin socket does not answer; stop it and try again");
+                return 1;
             }
         }
         catch (IOException e)
         {
-            error.WriteLine($"error: cannot open the database: {e.Message} (is the service running with the same database file?)");
+            error.WriteLine($"error: cannot open the database: {e.Message}");
             return 1;
         }
     }
+
+    private static async Task<int> RunLocallyAsync(string[] positional, Dictionary<string, string?> flags, TextReader input, TextWriter output, TextWriter error)
+    {
+        switch (positional)
+        {
+            case ["accounts", "add", var name]:
+                return await AddAccount(name, flags, input, output, error);
+            case ["accounts", "list"]:
+                return ListAccounts(flags, output);
+            case ["accounts", "remove", var name]:
+                return await RemoveAccount(name, flags, output, error);
+            case ["publish", var eventName, var data]:
+                return await Publish(eventName, data, flags, output, error);
+            case ["help"] or []:
+                output.WriteLine(Usage);
+                return 0;
+            default:
+                error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private static async Task<int> RunRemotelyAsync(string databasePath, string[] positional, Dictionary<string, string?> flags, TextReader input, TextWriter output, TextWriter error)
+    {
+        using var admin = AdminSocket.Client(databasePath);
+        HttpResponseMessage response;
+        switch (positional)
+        {
+            case ["accounts", "add", var name]:
+                if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
+                response = await admin.PostAsJsonAsync("admin/accounts", new AdminSocket.AdminAccount(name, password, flags.GetValueOrDefault("--email")));
+                if (response.IsSuccessStatusCode) output.WriteLine($"account {name} added");
+                break;
+            case ["accounts", "list"]:
+                response = await admin.GetAsync("admin/accounts");
+                if (response.IsSuccessStatusCode)
+                    foreach (var a in (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray())
+                        output.WriteLine($"{a.GetProperty("name").GetString()}\t{a.GetProperty("created").GetDateTime():yyyy-MM-dd HH:mm:ss}\t{a.GetProperty("email").GetString()}");
+                break;
+            case ["accounts", "remove", var name]:
+                response = await admin.DeleteAsync($"admin/accounts/{Uri.EscapeDataString(name)}");
+                if (response.IsSuccessStatusCode) output.WriteLine($"account {name} removed, with its webhooks");
+                break;
+            case ["publish", var eventName, var data]:
+                JsonElement parsed;
+                try { parsed = JsonDocument.Parse(data).RootElement; }
+                catch (JsonException e) { return Fail(error, $"DATA_JSON is not valid JSON: {e.Message}"); }
+                response = await admin.PostAsJsonAsync("admin/publish", new AdminSocket.AdminPublish(flags.GetValueOrDefault("--account") ?? "", eventName, parsed));
+                if (response.IsSuccessStatusCode) output.WriteLine(await response.Content.ReadAsStringAsync());
+                break;
+            default:
+                return await RunLocallyAsync(positional, flags, input, output, error);
+        }
+        if (response.IsSuccessStatusCode) return 0;
+        var body = await response.Content.ReadAsStringAsync();
+        var message = body.StartsWith('{') && JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e2) ? e2.GetString() : body;
+        return Fail(error, message ?? $"HTTP {(int)response.StatusCode}");
+    }
+
+    private const string PasswordRead = "(password read from standard input)";
 
     private const string Usage = """
         usage:
@@ -62,8 +124,7 @@ public static class AdminCommands
     {
         if (AccountService.ValidateName(name) is { } bad) return Fail(error, $"invalid account name: {bad}");
         if (!flags.ContainsKey("--password-stdin")) return Fail(error, "accounts add needs --password-stdin (the password is read from standard input)");
-        var password = (await input.ReadLineAsync())?.TrimEnd('\r');
-        if (string.IsNullOrEmpty(password)) return Fail(error, "no password on standard input");
+        if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
 
         await using var engine = Engine.Open(flags);
         if (!await engine.Accounts.AddAsync(name, password, flags.GetValueOrDefault("--email")))

@@ -21,12 +21,14 @@ public sealed class Store : IDisposable
     private readonly Thread _writer;
     private readonly LogFileSync _logSync;
     private readonly List<Action> _rollbackHandlers = [];
+    private readonly FileStream _processLock;
 
     public Store(string path, ILogger<Store> logger)
     {
         _logger = logger;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _processLock = LockAgainstOtherProcesses(Path);
 
         var mapper = new BsonMapper { EmptyStringToNull = false, TrimWhitespace = false };
         // BsonMapper builds its type maps lazily and not thread-safely (LiteDB #2536): build them now.
@@ -198,6 +200,22 @@ public sealed class Store : IDisposable
         }
     }
 
+    /// <summary>
+    /// LiteDB's direct mode does not keep a second process out of the file on Linux, and two writers
+    /// would corrupt it: an exclusive lock on a file beside it does.
+    /// </summary>
+    private static FileStream LockAgainstOtherProcesses(string dataPath)
+    {
+        try
+        {
+            return new FileStream(dataPath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new DatabaseInUseException(dataPath, e);
+        }
+    }
+
     private static string LogPath(string dataPath) =>
         System.IO.Path.Combine(
             System.IO.Path.GetDirectoryName(dataPath)!,
@@ -210,6 +228,7 @@ public sealed class Store : IDisposable
         _db.Dispose();
         _logSync.Dispose();
         _queue.Dispose();
+        _processLock.Dispose();
     }
 
     private abstract class PendingWrite
@@ -259,4 +278,11 @@ public sealed class Store : IDisposable
         [DllImport("libc", SetLastError = true)] private static extern int fdatasync(int fd);
         [DllImport("libc")] private static extern int close(int fd);
     }
+}
+
+/// <summary>Another process (a running service, say) has the database open.</summary>
+public sealed class DatabaseInUseException(string path, Exception inner)
+    : IOException($"the database {path} is in use by another process (a running service?)", inner)
+{
+    public string Path { get; } = path;
 }

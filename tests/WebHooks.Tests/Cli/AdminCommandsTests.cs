@@ -89,4 +89,30 @@ public sealed class AdminCommandsTests
         Assert.AreEqual("""{"id":7}""", received[0].BodyText);
         Assert.AreEqual(reply.GetProperty("eventId").GetString(), received[0].Header("webhook-id"));
     }
+
+    [TestMethod]
+    public async Task While_the_service_runs_commands_go_through_its_admin_socket()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var service = await ServiceProcess.StartAsync(_directory);
+
+        var add = await ServiceProcess.RunCommandAsync("live-pw\n", "accounts", "add", "live", "--password-stdin", StorageArg);
+        Assert.AreEqual(0, add.ExitCode, add.Error);
+        var id = await Api.CreateWebHookAsync(service.Http, receiver.Url(), user: "live", password: "live-pw");
+
+        var publish = await ServiceProcess.RunCommandAsync(null, "publish", "optin_finalized", """{"live":true}""", "--account", "live", StorageArg);
+        Assert.AreEqual(0, publish.ExitCode, publish.Error);
+        var received = await receiver.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        Assert.AreEqual("""{"live":true}""", received[0].BodyText);
+
+        StringAssert.Contains((await ServiceProcess.RunCommandAsync(null, "accounts", "list", StorageArg)).Output, "live");
+        Assert.AreEqual(0, (await ServiceProcess.RunCommandAsync(null, "accounts", "remove", "live", StorageArg)).ExitCode);
+        var gone = await Api.CallAsync(service.Http, "GetWebHooks", new { username = "live", password = "live-pw" });
+        Assert.AreEqual(1, gone.GetProperty("error").GetInt32(), "the removed account can no longer log in");
+
+        // The admin endpoints do not answer over TCP.
+        using var overTcp = await service.Http.GetAsync("admin/accounts");
+        Assert.AreEqual(System.Net.HttpStatusCode.NotFound, overTcp.StatusCode);
+        Assert.IsTrue(id > 0);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class ServiceHost : IAsyncDisposable
         Directory = directory;
         _ownsDirectory = ownsDirectory;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseUrl = addresses.First().TrimEnd('/');
+        BaseUrl = addresses.First(a => !a.Contains("unix:", StringComparison.Ordinal)).TrimEnd('/');
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
     }
 

@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using WebHooks.Accounts;
+using WebHooks.Events;
+using WebHooks.Storage;
+
+namespace WebHooks.Service.Admin;
+
+/// <summary>
+/// The admin channel of a running service: a Unix socket beside the database file, readable by its
+/// owner only. The command line uses it when the service holds the database, so that accounts can be
+/// managed and events published without stopping the service.
+/// </summary>
+public static class AdminSocket
+{
+    public static string PathFor(string databasePath) => Path.GetFullPath(databasePath) + ".admin.sock";
+
+    /// <summary>Adds the socket to the server's addresses, clearing a stale one left by a killed process.</summary>
+    public static void ListenOnAdminSocket(this WebApplicationBuilder builder, string urls)
+    {
+        var databasePath = builder.Configuration[$"{WebHooksOptions.Section}:Storage:Path"] ?? new StorageOptions().Path;
+        var socket = PathFor(databasePath);
+        if (socket.Length > 100) // sun_path holds 108 bytes
+        {
+            builder.WebHost.UseUrls(urls);
+            return;
+        }
+        builder.WebHost.UseUrls($"{urls};http://unix:{socket}");
+    }
+
+    /// <summary>Called once the database is locked by this process: a socket file still there is stale.</summary>
+    public static void RemoveStaleSocket(string databasePath)
+    {
+        var socket = PathFor(databasePath);
+        if (File.Exists(socket)) File.Delete(socket);
+    }
+
+    public static void RestrictToOwner(string databasePath)
+    {
+        var socket = PathFor(databasePath);
+        if (File.Exists(socket) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    /// <summary>The admin endpoints; they answer only on the Unix socket.</summary>
+    public static void MapAdminApi(this WebApplication app)
+    {
+        var admin = app.MapGroup("/admin").DisableAntiforgery().AddEndpointFilter(async (context, next) =>
+            IsUnixSocketConnection(context.HttpContext) ? await next(context) : Results.NotFound());
+
+        admin.MapGet("/accounts", (AccountService accounts) =>
+            accounts.List().Select(a => new { name = a.Name, created = a.Created, email = a.Email }));
+        admin.MapPost("/accounts", async (AdminAccount body, AccountService accounts) =>
+        {
+            if (AccountService.ValidateName(body.Name) is { } bad) return Results.BadRequest(new { error = $"invalid account name: {bad}" });
+            if (string.IsNullOrEmpty(body.Password)) return Results.BadRequest(new { error = "no password" });
+            return await accounts.AddAsync(body.Name, body.Password, body.Email)
+                ? Results.Ok(new { added = body.Name })
+                : Results.Conflict(new { error = $"account {body.Name} exists already" });
+        });
+        admin.MapDelete("/accounts/{name}", async (string name, AccountService accounts) =>
+            await accounts.RemoveAsync(name) ? Results.Ok(new { removed = name }) : Results.NotFound(new { error = $"no account {name}" }));
+        admin.MapPost("/publish", async (AdminPublish body, AccountService accounts, EventIntake intake) =>
+        {
+            if (accounts.Find(body.Account) is null) return Results.NotFound(new { error = $"no account {body.Account}" });
+            if (EventIntake.Validate(body.Event, body.Data, null) is { } bad) return Results.BadRequest(new { error = bad });
+            var published = await intake.PublishAsync(body.Account, body.Event, body.Data.GetRawText());
+            return Results.Json(new { eventId = published.EventId, webhooks = published.WebHooks }, statusCode: StatusCodes.Status202Accepted);
+        });
+    }
+
+    // A TCP connection always has IP addresses; a Unix socket connection has none.
+    private static bool IsUnixSocketConnection(HttpContext context) =>
+        context.Connection.LocalIpAddress is null && context.Connection.RemoteIpAddress is null;
+
+    public sealed record AdminAccount(string Name, string Password, string? Email);
+
+    public sealed record AdminPublish(string Account, string Event, System.Text.Json.JsonElement Data);
+
+    /// <summary>An HTTP client that talks to the service over its admin socket.</summary>
+    public static HttpClient Client(string databasePath)
+    {
+        var socket = PathFor(databasePath);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, token) =>
+            {
+                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await s.ConnectAsync(new UnixDomainSocketEndPoint(socket), token);
+                    return new NetworkStream(s, ownsSocket: true);
+                }
+                catch
+                {
+                    s.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri("http://admin/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+}
