@@ -74,10 +74,9 @@ public sealed class EventLog
 
     public IEnumerable<int> StreamIds => _lastSequence.Keys;
 
+    /// <summary>The stream's events in (<paramref name="afterSequence"/>, <paramref name="upToSequence"/>]: one range of the primary key.</summary>
     private static BsonExpression Range(int streamId, long afterSequence, long upToSequence) =>
-        Query.And(
-            Query.GT("_id", EventKey.Of(streamId, afterSequence)),
-            Query.LTE("_id", EventKey.Of(streamId, Math.Min(upToSequence, EventKey.MaxSequence))));
+        Query.Between("_id", EventKey.Of(streamId, afterSequence + 1), EventKey.Of(streamId, Math.Min(upToSequence, EventKey.MaxSequence)));
 
     private void Reload()
     {
