@@ -7,6 +7,8 @@ namespace WebHooks.Service.Wire;
 
 // The types on the wire, shared by the SOAP and JSON bindings: the envelope of spec 3.2 around the
 // results of spec 3.1. Only xsd:string and xsd:int (and these structures) appear on the wire.
+// In XML, every element inside these types is qualified (namespace urn:webhooks:soap): both WSDL schemas say
+// elementFormDefault="qualified". Only the rpc endpoint's parameters and its <return> part are unqualified.
 
 public static class WireFormat
 {
@@ -41,7 +43,7 @@ public sealed class WebHook
 [XmlType("Activation", Namespace = WireFormat.Namespace)]
 public sealed class Activation
 {
-    [XmlElement("webhook", Order = 1), JsonPropertyName("webhook")] public WebHook? WebHook { get; set; }
+    [XmlElement("webhook", Order = 1), JsonPropertyName("webhook")] public WebHook WebHook { get; set; } = new();
     [XmlElement("replayedEvents", Order = 2), JsonPropertyName("replayedEvents")] public int ReplayedEvents { get; set; }
     [XmlElement("discardedEvents", Order = 3), JsonPropertyName("discardedEvents")] public int DiscardedEvents { get; set; }
 
@@ -50,6 +52,7 @@ public sealed class Activation
 }
 
 /// <summary>The envelope every function returns: error, message and, on success only, result.</summary>
+[XmlType("Reply", Namespace = WireFormat.Namespace)]
 public abstract class Reply
 {
     [XmlElement("error", Order = 1), JsonPropertyName("error"), JsonPropertyOrder(1)] public int Error { get; set; }

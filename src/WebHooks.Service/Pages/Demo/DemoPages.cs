@@ -1,7 +1,59 @@
+using WebHooks.Service.Pages.Demo.Snippets;
+
 namespace WebHooks.Service.Pages.Demo;
 
 /// <summary>The landing page, the Web Service Demo and the health check (spec 7).</summary>
 public static class DemoPages
 {
-    public static void MapDemoPages(this WebApplication app) { }
+    public static void MapDemoPages(this WebApplication app)
+    {
+        var development = app.Environment.IsDevelopment();
+
+        app.MapGet("/", (HttpContext context, WebHooksOptions options) =>
+            Html.Result(context, LandingPage.Render(context.Request, PublicBaseUrl.Of(context.Request, options))));
+
+        // POST renders the page with the entered values: the form works (code only) without JavaScript.
+        app.MapMethods("/demo", ["GET", "POST"], async (HttpContext context, WebHooksOptions options) =>
+        {
+            var entered = await ReadValues(context.Request);
+            var function = ServiceFunctions.Find(entered.GetValueOrDefault("function")) ?? ServiceFunctions.CreateWebHook;
+            var values = DemoPage.Defaults(function, development);
+            if (HttpMethods.IsPost(context.Request.Method)) values.Clear();
+            foreach (var (key, value) in entered) values[key] = value;
+            var snapshot = Snapshot(context.Request, options, function, values);
+            return Html.Result(context, DemoPage.Render(context.Request, function, values, snapshot, development));
+        }).DisableAntiforgery();
+
+        // The envelope and the sample code for the values entered; the page's script asks as the fields change.
+        app.MapMethods("/demo/snippets", ["GET", "POST"], async (HttpContext context, WebHooksOptions options) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            var values = await ReadValues(context.Request);
+            var function = ServiceFunctions.Find(values.GetValueOrDefault("function"));
+            if (function is null)
+                return Results.BadRequest(new { error = $"unknown function; the functions are {string.Join(", ", ServiceFunctions.All.Select(f => f.Name))}" });
+            return Results.Json(Snapshot(context.Request, options, function, values));
+        }).DisableAntiforgery();
+
+        app.MapGet("/demo/assets/{name}", (HttpContext context, string name) => DemoAssets.Serve(context, name));
+        app.MapGet("/healthz", HealthCheck.Handle);
+    }
+
+    private static DemoSnapshot Snapshot(HttpRequest request, WebHooksOptions options, ServiceFunction function, IReadOnlyDictionary<string, string?> values) =>
+        DemoSnapshot.Of(new FunctionCall(function, values, PublicBaseUrl.Of(request, options)), request.PathBase.Value ?? "");
+
+    /// <summary>The query string, and on POST the form fields (which win).</summary>
+    private static async Task<Dictionary<string, string?>> ReadValues(HttpRequest request)
+    {
+        var values = request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType && request.ContentLength is null or <= RequestLimits.MaxManagementBodyBytes)
+        {
+            try
+            {
+                foreach (var (key, value) in await request.ReadFormAsync()) values[key] = value.ToString();
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException) { }
+        }
+        return values;
+    }
 }

@@ -1,0 +1,156 @@
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace WebHooks.Service.Soap;
+
+/// <summary>
+/// Runs before SoapCore on both SOAP endpoints. It reads the request body (at most
+/// <see cref="RequestLimits.MaxManagementBodyBytes"/>), parses it with DTDs prohibited and no resolver (so no
+/// entity is ever expanded and no file or URL is ever read), refuses what is not a SOAP envelope with a SOAP
+/// fault, and drops empty parameter elements (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends
+/// omitted positional arguments that way, and an empty parameter means "not given" (spec 3.3).
+/// GET serves only the WSDL (SoapCore's <c>?xsd</c> and <c>?import</c> file readers are closed).
+/// </summary>
+public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger)
+{
+    private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
+    private static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 0,
+        IgnoreProcessingInstructions = true,
+        CloseInput = false,
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            if (request.Query.ContainsKey("xsd") || request.Query.ContainsKey("import"))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+            return;
+        }
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, HEAD, POST";
+            return;
+        }
+
+        var version = SoapFault.VersionOf(request.ContentType);
+        var body = await ReadBodyAsync(context);
+        if (body is null)
+        {
+            await SoapFault.WriteAsync(context, version, StatusCodes.Status413PayloadTooLarge,
+                $"the request is larger than {RequestLimits.MaxManagementBodyBytes} bytes");
+            return;
+        }
+
+        XDocument document;
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ReaderSettings);
+            document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (XmlException e)
+        {
+            var reason = e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
+                ? "DTDs and entity declarations are not allowed"
+                : "the request is not well-formed XML: " + e.Message;
+            logger.LogInformation("SOAP request refused: {Reason}", reason);
+            await SoapFault.WriteAsync(context, version, SoapFault.SenderStatus(version), reason);
+            return;
+        }
+
+        var envelope = document.Root;
+        var envelopeVersion = envelope?.Name.LocalName == "Envelope" ? SoapFault.VersionOfEnvelope(envelope.Name.NamespaceName) : null;
+        if (envelopeVersion is null)
+        {
+            await SoapFault.WriteAsync(context, version, SoapFault.SenderStatus(version), "the request is not a SOAP envelope");
+            return;
+        }
+        if (envelopeVersion != version)
+        {
+            await SoapFault.WriteAsync(context, envelopeVersion.Value, SoapFault.SenderStatus(envelopeVersion.Value),
+                envelopeVersion == SoapVersion.Soap12
+                    ? "a SOAP 1.2 envelope must be sent as application/soap+xml"
+                    : "a SOAP 1.1 envelope must be sent as text/xml");
+            return;
+        }
+        var soapBody = envelope!.Element(envelope.Name.Namespace + "Body");
+        var operation = soapBody?.Elements().FirstOrDefault();
+        if (operation is null)
+        {
+            await SoapFault.WriteAsync(context, version, SoapFault.SenderStatus(version), "the SOAP body holds no operation");
+            return;
+        }
+
+        var empty = operation.Elements().Where(IsEmpty).ToList();
+        if (empty.Count == 0)
+        {
+            ReplaceBody(context, body, charsetChanged: false);
+        }
+        else
+        {
+            foreach (var parameter in empty) parameter.Remove();
+            using var buffer = new MemoryStream();
+            using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+                document.Save(writer);
+            ReplaceBody(context, buffer.ToArray(), charsetChanged: true);
+        }
+        await next(context);
+    }
+
+    /// <summary>An element with no content at all, or one marked xsi:nil: the parameter was not given.</summary>
+    private static bool IsEmpty(XElement parameter) =>
+        (!parameter.Nodes().Any()) ||
+        string.Equals((string?)parameter.Attribute(XName.Get("nil", XsiNamespace)), "true", StringComparison.Ordinal);
+
+    /// <returns>The body, or null when it is larger than the limit.</returns>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    {
+        var limit = RequestLimits.MaxManagementBodyBytes;
+        if (context.Request.ContentLength > limit) return null;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            feature.MaxRequestBodySize = limit;
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return buffer.ToArray();
+    }
+
+    private static void ReplaceBody(HttpContext context, byte[] body, bool charsetChanged)
+    {
+        var request = context.Request;
+        request.Body = new MemoryStream(body, writable: false);
+        request.ContentLength = body.Length;
+        if (charsetChanged && MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.Charset.HasValue)
+        {
+            contentType.Charset = "utf-8";
+            request.ContentType = contentType.ToString();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+<?php
+// PHP SoapClient, named-array style, on the document/literal endpoint (WSDL /webservice/soap?wsdl).
+// Usage: php soap_array.php WSDL_URL USER PASSWORD APP EVENT URL OTHER_APP
+// Prints the round trip's observations as JSON (see RoundTrip.cs).
+error_reporting(E_ALL);
+[, $wsdl, $user, $pass, $app, $event, $url, $otherApp] = $argv;
+
+$client = new SoapClient($wsdl, [
+    'cache_wsdl' => WSDL_CACHE_NONE,
+    'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
+    'exceptions' => true,
+    'connection_timeout' => 10,
+]);
+
+function ids($reply) {
+    if ($reply->error !== 0) { throw new RuntimeException("GetWebHooks failed: {$reply->error} {$reply->message}"); }
+    $list = isset($reply->result->WebHook) ? $reply->result->WebHook : [];
+    return array_map(fn($w) => $w->id, $list);
+}
+function activation($reply) {
+    $out = ['error' => $reply->error, 'message' => $reply->message];
+    if (isset($reply->result)) {
+        $out += ['id' => $reply->result->webhook->id, 'active' => $reply->result->webhook->active,
+                 'replayedEvents' => $reply->result->replayedEvents, 'discardedEvents' => $reply->result->discardedEvents];
+    }
+    return $out;
+}
+
+$created = $client->CreateWebHook(['username' => $user, 'password' => $pass, 'app' => $app, 'event' => $event, 'url' => $url])->return;
+if ($created->error !== 0) { fwrite(STDERR, json_encode($created)); exit(2); }
+$w = $created->result;
+$id = $w->id;
+
+$report = [
+    'create' => ['error' => $created->error, 'message' => $created->message, 'id' => $w->id, 'app' => $w->app,
+                 'event' => $w->event, 'url' => $w->url, 'active' => $w->active, 'secret' => $w->secret],
+    'byApp' => ids($client->GetWebHooks(['username' => $user, 'password' => $pass, 'app' => $app])->return),
+    'byEvent' => ids($client->GetWebHooks(['username' => $user, 'password' => $pass, 'event' => $event])->return),
+    'byOtherApp' => ids($client->GetWebHooks(['username' => $user, 'password' => $pass, 'app' => $otherApp])->return),
+    'activate' => activation($client->ActivateWebHook(['username' => $user, 'password' => $pass, 'webhookId' => $id])->return),
+    'activateReplay' => activation($client->ActivateWebHook(['username' => $user, 'password' => $pass, 'webhookId' => $id, 'replayEvents' => 1])->return),
+];
+$deleted = $client->DeleteWebHookById(['username' => $user, 'password' => $pass, 'webhookId' => $id])->return;
+$report['delete'] = ['error' => $deleted->error, 'message' => $deleted->message, 'result' => $deleted->result ?? null];
+$report['afterDelete'] = ids($client->GetWebHooks(['username' => $user, 'password' => $pass, 'app' => $app])->return);
+
+$wrong = $client->CreateWebHook(['username' => $user, 'password' => $pass . '-wrong', 'app' => $app, 'event' => $event, 'url' => $url])->return;
+$report['wrongPassword'] = ['error' => $wrong->error, 'message' => $wrong->message];
+$unknown = $client->CreateWebHook(['username' => $user, 'password' => $pass, 'app' => $app, 'event' => 'no_such_event', 'url' => $url])->return;
+$report['unknownEvent'] = ['error' => $unknown->error, 'message' => $unknown->message];
+
+echo json_encode($report), "\n";
