@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace WebHooks.Bench;
+
+/// <summary>The run's size. <c>--quick</c> is a smoke test of every row in well under a minute.</summary>
+public sealed record Options
+{
+    public bool Quick { get; init; }
+    /// <summary>Events of (a), (b) and (d).</summary>
+    public int Events { get; init; } = 20_000;
+    /// <summary>Healthy webhooks: one per account, each account publishing its share of the events.</summary>
+    public int WebHooks { get; init; } = 50;
+    /// <summary>Extra webhooks of (d) whose URLs hang.</summary>
+    public int Hanging { get; init; } = 25;
+    public int Publishers { get; init; } = 16;
+    public int Warmup { get; init; } = 1_000;
+    public int Rate { get; init; } = 500;
+    public int LatencySeconds { get; init; } = 10;
+    /// <summary>The service's <c>WebHooks:Delivery:MaxConcurrency</c>, passed to it explicitly.</summary>
+    public int MaxConcurrency { get; init; } = 64;
+    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>(b) and (d) end here with what has arrived, so that a slow service still gets a (partial) figure.</summary>
+    public TimeSpan ThroughputCap { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan WarmupCap { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>How long (c) waits after its last publish for the last receipts.</summary>
+    public TimeSpan LatencyCap { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>The whole run gives up after this.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(8);
+    public bool Keep { get; init; }
+
+    /// <summary>Attempts in flight in the service with these webhooks: one per webhook, at most MaxConcurrency. (a) uses the same.</summary>
+    public int Concurrency => Math.Min(MaxConcurrency, WebHooks);
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/WebHooks.Bench [-- OPTIONS]
+          --quick               small run (2,000 events, 3 s of latency) to check that everything works
+          --events N            events of (a), (b), (d)            default 20000
+          --webhooks N          healthy webhooks (= accounts)      default 50
+          --hanging N           hanging webhooks in (d)            default 25
+          --publishers N        concurrent publishers in (b), (d)  default 16
+          --rate N              events/s in (c)                    default 500
+          --latency-seconds N   duration of (c)                    default 10
+          --cap SECONDS         (b) and (d) stop here, partial     default 90 (quick: 15)
+          --time-limit MIN      give up after MIN minutes          default 8 (quick: 3)
+          --keep                keep the temporary folder (databases, service logs)
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var options = args.Contains("--quick")
+            ? new Options
+            {
+                Quick = true, Events = 2_000, Warmup = 200, LatencySeconds = 3, TimeLimit = TimeSpan.FromMinutes(3),
+                ThroughputCap = TimeSpan.FromSeconds(15), WarmupCap = TimeSpan.FromSeconds(10), LatencyCap = TimeSpan.FromSeconds(10),
+            }
+            : new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            int Next() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new BenchException($"{args[i]} needs a positive number\n{Usage}");
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--keep" => options with { Keep = true },
+                "--events" => options with { Events = Next() },
+                "--webhooks" => options with { WebHooks = Math.Min(Next(), Tally.MaxPaths) },
+                "--hanging" => options with { Hanging = Next() },
+                "--publishers" => options with { Publishers = Next() },
+                "--rate" => options with { Rate = Next() },
+                "--latency-seconds" => options with { LatencySeconds = Next() },
+                "--cap" => options with { ThroughputCap = TimeSpan.FromSeconds(Next()) },
+                "--time-limit" => options with { TimeLimit = TimeSpan.FromMinutes(Next()) },
+                "-h" or "--help" => throw new BenchException(Usage),
+                _ => throw new BenchException($"unknown option {args[i]}\n{Usage}"),
+            };
+        }
+        if (options.Hanging > options.WebHooks) options = options with { Hanging = options.WebHooks };
+        return options;
+    }
+}
