@@ -11,9 +11,10 @@ public sealed class AccountService(Store store, LoginThrottle throttle, TimeProv
 {
     public const int MaxNameLength = 64;
 
-    // A slow hash per SOAP call would make every call slow: a successful check is remembered for a
-    // minute, keyed by an HMAC of name and password under a key that lives only in this process.
-    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
+    // A slow hash per call would make every call slow: a successful check is remembered for ten
+    // minutes, keyed by an HMAC of name and password under a key that lives only in this process.
+    // It is only trusted while the stored hash is the one it was checked against.
+    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset Until)> _verified = new();
 

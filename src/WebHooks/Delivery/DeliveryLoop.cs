@@ -27,6 +27,10 @@ public sealed class DeliveryLoop(
 
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
     private readonly SemaphoreSlim _inFlight = new(Math.Max(1, options.MaxConcurrency));
+
+    // Lanes that are failing (often: hanging until the timeout) may hold at most a quarter of the
+    // slots, so that a few dead URLs cannot starve the healthy ones.
+    private readonly SemaphoreSlim _failingInFlight = new(Math.Max(1, options.MaxConcurrency / 4));
     private readonly RetrySchedule _retries = new(options.EffectiveRetrySchedule);
     private CancellationToken _stopping = new(canceled: true);
 
@@ -180,15 +184,24 @@ public sealed class DeliveryLoop(
 
     private async Task<AttemptResult> AttemptAsync(WebHookDocument webHook, EventDocument e)
     {
-        await _inFlight.WaitAsync(_stopping);
+        var failing = webHook.Failures > 0;
+        if (failing) await _failingInFlight.WaitAsync(_stopping);
         try
         {
-            var request = new DeliveryRequest(webHook.Url, webHook.Secret, e.EventId, webHook.Event, e.Data);
-            return await sender.SendAsync(request, _stopping);
+            await _inFlight.WaitAsync(_stopping);
+            try
+            {
+                var request = new DeliveryRequest(webHook.Url, webHook.Secret, e.EventId, webHook.Event, e.Data);
+                return await sender.SendAsync(request, _stopping);
+            }
+            finally
+            {
+                _inFlight.Release();
+            }
         }
         finally
         {
-            _inFlight.Release();
+            if (failing) _failingInFlight.Release();
         }
     }
 
@@ -207,7 +220,7 @@ public sealed class DeliveryLoop(
             return false;
         }
 
-        webHook.NextAttemptAt = time.GetUtcNow().UtcDateTime + _retries.Next(webHook.Failures, result.RetryAfter);
+        webHook.NextAttemptAt = time.StoredNow() + _retries.Next(webHook.Failures, result.RetryAfter);
         await (lane.PendingWrite = SaveProgress(webHook));
         return true;
     }
@@ -237,6 +250,7 @@ public sealed class DeliveryLoop(
     {
         base.Dispose();
         _inFlight.Dispose();
+        _failingInFlight.Dispose();
     }
 
     private sealed class Lane(int id)
