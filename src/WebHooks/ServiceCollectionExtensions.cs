@@ -29,8 +29,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<ReplayBuffer>();
         services.AddSingleton<NotificationLinks>();
-        services.TryAddSingleton<INotificationSink, NoNotificationSink>();
+        services.AddSingleton<PublicLinks>();
+        // Notifications are e-mailed when WebHooks:Smtp:Host is set; otherwise the mailer does nothing.
+        services.AddSingleton<NotificationMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationMailer>());
+        services.TryAddSingleton<INotificationSink>(sp => sp.GetRequiredService<NotificationMailer>());
         services.AddSingleton<Deactivation>();
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         services.AddSingleton<WebHookOperations>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<IWebHookSender, WebHookSender>();

@@ -49,7 +49,8 @@ public sealed class EventIntake(
                 return (new Published(earlier.EventId, earlier.WebHooks), (List<int>)[]);
 
             var kept = new List<WebHookDocument>();
-            foreach (var webHook in store.WebHooks.Find(w => w.Account == account))
+            // Materialised: the loop updates webhooks, and LiteDB disposes an open read cursor of a collection written in the same transaction.
+            foreach (var webHook in store.WebHooks.Find(w => w.Account == account).ToList())
             {
                 if (webHook.Event != eventName) continue;
                 if (buffer.Keeps(webHook, now))

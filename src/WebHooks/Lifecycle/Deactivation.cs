@@ -9,7 +9,7 @@ namespace WebHooks.Lifecycle;
 /// </summary>
 public sealed class Deactivation(
     Store store,
-    NotificationLinks links,
+    PublicLinks links,
     INotificationSink sink,
     WebHooksOptions options,
     TimeProvider time,
@@ -20,7 +20,7 @@ public sealed class Deactivation(
     /// <summary>Deactivates the webhook, unless it is gone or already inactive; returns the notification raised.</summary>
     public async Task<NotificationDocument?> DeactivateAsync(int webHookId, int failures, string lastError, bool gone)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.StoredNow();
         var raised = await store.WriteAsync<(WebHookDocument WebHook, NotificationDocument Notification)?>(() =>
         {
             var webHook = store.WebHooks.FindById(webHookId);
@@ -30,6 +30,7 @@ public sealed class Deactivation(
             webHook.Failures = failures;
             webHook.LastError = lastError;
             webHook.NextAttemptAt = null;
+            webHook.DroppedEvents = 0; // counted per deactivation
             store.WebHooks.Update(webHook);
 
             var why = gone ? "its URL answered 410 Gone" : $"{failures} deliveries in a row failed";
@@ -45,8 +46,16 @@ public sealed class Deactivation(
         if (raised is not var (deactivated, raisedNotification)) return null;
 
         logger.LogWarning("System notification {NotificationId}: {Message} Reactivate: {Link}",
-            raisedNotification.Id, raisedNotification.Message, links.PathOf(raisedNotification));
-        await sink.RaiseAsync(deactivated, raisedNotification);
+            raisedNotification.Id, raisedNotification.Message, links.ActivationUrl(raisedNotification));
+        try
+        {
+            await sink.RaiseAsync(deactivated, raisedNotification);
+        }
+        catch (Exception e)
+        {
+            // The notification is stored and logged: a failing sink must not stop the lane's bookkeeping.
+            logger.LogError(e, "System notification {NotificationId} could not be handed to {Sink}", raisedNotification.Id, sink.GetType().Name);
+        }
         return raisedNotification;
     }
 }

@@ -12,7 +12,7 @@ public sealed class ReplayBuffer(EventLog log, WebHooksOptions options)
 
     /// <summary>Does an event published now belong to this webhook (queued or buffered)? The fan-out decision.</summary>
     public bool Keeps(WebHookDocument webHook, DateTime now) =>
-        webHook.Active || now < webHook.Deactivated!.Value + Period;
+        webHook.Active || now < BufferEnd(webHook);
 
     /// <summary>The events held for replay; zero while the webhook is active.</summary>
     public int Count(WebHookDocument webHook)
@@ -57,6 +57,13 @@ public sealed class ReplayBuffer(EventLog log, WebHooksOptions options)
         return discarded;
     }
 
-    private long LastBuffered(WebHookDocument webHook) =>
-        log.LastPublishedBy(webHook.StreamId, webHook.Delivered, webHook.Deactivated!.Value + Period);
+    /// <summary>
+    /// The sequence of the last buffered event: the last one published before the buffer period ended
+    /// (strictly before, like <see cref="Keeps"/>, so that both agree on an event published at the boundary).
+    /// </summary>
+    public long LastBuffered(WebHookDocument webHook) =>
+        log.LastPublishedBy(webHook.StreamId, webHook.Delivered, BufferEnd(webHook) - TimeSpan.FromTicks(1));
+
+    /// <summary>When the buffer period of a deactivated webhook ends: later events are not kept for it.</summary>
+    public DateTime BufferEnd(WebHookDocument webHook) => webHook.Deactivated!.Value + Period;
 }

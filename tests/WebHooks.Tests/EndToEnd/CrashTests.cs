@@ -70,7 +70,12 @@ public sealed class CrashTests
 
     private static async Task<string?> TryPublishAsync(HttpClient http, int n)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = JsonContent.Create(new { @event = "optin_finalized", data = new { n } }) };
+        // The idempotency key makes a publish that the kill cut off safe to repeat: if the first one was
+        // stored, the repeat answers with its event id instead of storing a second event.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events")
+        {
+            Content = JsonContent.Create(new { @event = "optin_finalized", data = new { n }, idempotencyKey = $"crash-{n}" }),
+        };
         request.Headers.Authorization = ServiceHost.Basic("demo", "demo");
         using var response = await http.SendAsync(request);
         if ((int)response.StatusCode != 202) return null;

@@ -1,0 +1,107 @@
+using System.Text;
+using WebHooks.Lifecycle;
+using WebHooks.Storage;
+using static WebHooks.Service.Pages.Notifications.Html;
+
+namespace WebHooks.Service.Pages.Notifications;
+
+/// <summary>The signed-in account's system notifications, newest first, and the sign-in that leads there.</summary>
+public sealed class AccountNotificationsPage(
+    Store store,
+    NotificationLinks links,
+    NotificationSession session,
+    ActivationLinkPage linkPage,
+    ILogger<AccountNotificationsPage> logger)
+{
+    private const int MaxShown = 200;
+
+    public async Task<IResult> ListAsync(HttpContext context)
+    {
+        var account = await session.AccountAsync(context);
+        if (account is null) return Results.Redirect(context.Request.PathBase + "/notifications/signin");
+
+        var notifications = store.Notifications.Find(n => n.Account == account).OrderByDescending(n => n.Id).Take(MaxShown).ToList();
+        var body = new StringBuilder();
+        body.Append($"""
+            <form method="post" action="{E(context.Request.PathBase + "/notifications/signout")}" class="inline">
+            <p class="muted">Signed in as <strong>{E(account)}</strong>.
+            {NotificationPages.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
+            </form>
+            """);
+        if (notifications.Count == 0)
+            body.Append(Notice("There are no notifications: none of your webhooks was deactivated."));
+        else
+            body.Append("<ol class=\"list\" aria-label=\"Notifications, newest first\">");
+
+        foreach (var notification in notifications)
+        {
+            var webHook = store.WebHooks.FindById(notification.WebHookId);
+            var state = ActivationLinkPage.Classify(notification, webHook);
+            var link = context.Request.PathBase + links.PathOf(notification);
+            var headingId = $"notification-{notification.Id}";
+            body.Append($"""
+                <li class="card" aria-labelledby="{headingId}">
+                <h2 id="{headingId}">Webhook {notification.WebHookId} deactivated</h2>
+                <p class="muted">{Time(notification.Created)} · notification {notification.Id}</p>
+                <p>{E(notification.Message)}</p>
+                """);
+            if (state == LinkState.Open)
+            {
+                body.Append(linkPage.Details(webHook!, notification));
+                body.Append($"<p><a href=\"{E(link)}\">Reactivate webhook {notification.WebHookId}</a></p>");
+            }
+            else
+            {
+                body.Append($"<p>{ActivationLinkPage.ClosedText(state, notification, webHook)}</p>");
+                if (webHook is { Active: false, DroppedEvents: > 0 } && state == LinkState.Superseded)
+                    body.Append($"<p>{webHook.DroppedEvents} events were not kept (published after the buffer period).</p>");
+            }
+            body.Append("</li>\n");
+        }
+        if (notifications.Count > 0) body.Append("</ol>");
+        return Page(context, "Your notifications", body.ToString());
+    }
+
+    public async Task<IResult> SignInFormAsync(HttpContext context)
+    {
+        if (await session.AccountAsync(context) is not null) return Results.Redirect(context.Request.PathBase + "/notifications");
+        return SignInPage(context, error: null);
+    }
+
+    public async Task<IResult> SignInAsync(HttpContext context)
+    {
+        if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
+        var form = await context.Request.ReadFormAsync();
+        var name = form["username"].ToString();
+        if (!await session.SignInAsync(context, name, form["password"].ToString()))
+            return SignInPage(context, "Sign-in failed: the account name or the password is wrong (or there were too many attempts; wait a moment).",
+                name, StatusCodes.Status401Unauthorized);
+        logger.LogInformation("Account {Account} signed in to the notification page", name);
+        return Results.Redirect(context.Request.PathBase + "/notifications");
+    }
+
+    public async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
+        await session.SignOutAsync(context);
+        return Results.Redirect(context.Request.PathBase + "/notifications/signin");
+    }
+
+    private static IResult SignInPage(HttpContext context, string? error, string name = "", int status = StatusCodes.Status200OK)
+    {
+        var body =
+            $"""
+            {(error is null ? "" : Notice(E(error), "bad", alert: true))}
+            <p>Sign in with your account's name and password (the ones of the web service) to see your system notifications.</p>
+            <form method="post" action="{E(context.Request.PathBase + "/notifications/signin")}" class="card">
+            {NotificationPages.AntiforgeryField(context)}
+            <label for="username">Account name</label>
+            <input id="username" name="username" autocomplete="username" required autofocus value="{E(name)}">
+            <label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required>
+            <p><button type="submit" class="primary">Sign in</button></p>
+            </form>
+            """;
+        return Page(context, "Sign in", body, status);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using WebHooks.Accounts;
+
+namespace WebHooks.Service.Pages.Notifications;
+
+/// <summary>
+/// The sign-in of the notification page: a cookie (encrypted by ASP.NET Core data protection) naming the
+/// account and a stamp of its password hash, so that removing the account or changing its password ends it.
+/// </summary>
+public sealed class NotificationSession(AccountService accounts)
+{
+    private const string StampClaim = "webhooks:stamp";
+
+    /// <summary>The signed-in account, or null.</summary>
+    public async Task<string?> AccountAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(NotificationPages.CookieScheme);
+        if (!result.Succeeded || result.Principal?.Identity?.Name is not { } name) return null;
+        var account = accounts.Find(name);
+        return account is not null && result.Principal.FindFirstValue(StampClaim) == Stamp(account.PasswordHash) ? account.Name : null;
+    }
+
+    /// <summary>Checks the credentials (throttled like every login) and starts a session; false when they are wrong.</summary>
+    public async Task<bool> SignInAsync(HttpContext context, string? name, string? password)
+    {
+        var account = accounts.Authenticate(name, password);
+        if (account is null || accounts.Find(account) is not { } document) return false;
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, account), new Claim(StampClaim, Stamp(document.PasswordHash))],
+            NotificationPages.CookieScheme);
+        await context.SignInAsync(NotificationPages.CookieScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { IsPersistent = false });
+        return true;
+    }
+
+    public Task SignOutAsync(HttpContext context) => context.SignOutAsync(NotificationPages.CookieScheme);
+
+    private static string Stamp(string passwordHash) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)), 0, 16);
+}
