@@ -127,7 +127,6 @@ public sealed class RetentionJob(
     }
 
     private int DeleteRange(int streamId, long after, long upTo) =>
-        upTo <= after ? 0 : store.Events.DeleteMany(Query.And(
-            Query.GT("_id", EventKey.Of(streamId, after)),
-            Query.LTE("_id", EventKey.Of(streamId, Math.Min(upTo, EventKey.MaxSequence)))));
+        upTo <= after ? 0 : store.Events.DeleteMany(Query.Between(
+            "_id", EventKey.Of(streamId, after + 1), EventKey.Of(streamId, Math.Min(upTo, EventKey.MaxSequence))));
 }

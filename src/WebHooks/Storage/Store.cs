@@ -144,9 +144,9 @@ public sealed class Store : IDisposable
 
     private void RunBatch(List<PendingWrite> batch)
     {
-        _db.BeginTrans();
         try
         {
+            _db.BeginTrans();
             foreach (var write in batch) write.Run();
             _db.Commit();
             _logSync.Sync();
@@ -155,17 +155,16 @@ public sealed class Store : IDisposable
         }
         catch (Exception e)
         {
-            _db.Rollback();
+            Rollback();
             _logger.LogWarning(e, "A group of {Count} writes failed; retrying them one by one", batch.Count);
-            NotifyRollback();
         }
 
         // One bad write must not take the others down with it.
         foreach (var write in batch)
         {
-            _db.BeginTrans();
             try
             {
+                _db.BeginTrans();
                 write.Run();
                 _db.Commit();
                 _logSync.Sync();
@@ -173,10 +172,30 @@ public sealed class Store : IDisposable
             }
             catch (Exception e)
             {
-                _db.Rollback();
-                NotifyRollback();
+                Rollback();
                 write.Fail(e);
             }
+        }
+    }
+
+    /// <summary>Rolls back and reloads what is kept in memory; never throws, so the writer thread lives on.</summary>
+    private void Rollback()
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Rollback failed");
+        }
+        try
+        {
+            NotifyRollback();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Reloading after a rollback failed");
         }
     }
 
