@@ -127,6 +127,5 @@ public sealed class RetentionJob(
     }
 
     private int DeleteRange(int streamId, long after, long upTo) =>
-        upTo <= after ? 0 : store.Events.DeleteMany(Query.Between(
-            "_id", EventKey.Of(streamId, after + 1), EventKey.Of(streamId, Math.Min(upTo, EventKey.MaxSequence))));
+        upTo <= after ? 0 : store.Events.DeleteMany(EventLog.Range(streamId, after, upTo));
 }
