@@ -9,3 +9,13 @@ public static class TimeProviderExtensions
         return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 }
+
+public static class PeriodicTimerExtensions
+{
+    /// <summary>Waits for the next tick; false when the timer or the service is stopping.</summary>
+    public static async Task<bool> TickOrStopAsync(this PeriodicTimer timer, CancellationToken stopping)
+    {
+        try { return await timer.WaitForNextTickAsync(stopping); }
+        catch (OperationCanceledException) { return false; }
+    }
+}

@@ -41,9 +41,6 @@ public sealed class DeliveryLoop(
         foreach (var id in webHookIds) Wake(id, reload: false);
     }
 
-    /// <summary>Lanes running now, for tests and the health page.</summary>
-    public int ActiveLanes => _lanes.Count;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
@@ -61,15 +58,9 @@ public sealed class DeliveryLoop(
                 logger.LogError(e, "Delivery sweep failed");
             }
         }
-        while (await WaitForNextTick(timer, stoppingToken));
+        while (await timer.TickOrStopAsync(stoppingToken));
 
         await Task.WhenAll(_lanes.Values.Select(l => l.Running));
-    }
-
-    private static async Task<bool> WaitForNextTick(PeriodicTimer timer, CancellationToken token)
-    {
-        try { return await timer.WaitForNextTickAsync(token); }
-        catch (OperationCanceledException) { return false; }
     }
 
     private void Wake(int webHookId, bool reload)

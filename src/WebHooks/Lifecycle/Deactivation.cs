@@ -65,8 +65,3 @@ public interface INotificationSink
 {
     Task RaiseAsync(WebHookDocument webHook, NotificationDocument notification);
 }
-
-public sealed class NoNotificationSink : INotificationSink
-{
-    public Task RaiseAsync(WebHookDocument webHook, NotificationDocument notification) => Task.CompletedTask;
-}

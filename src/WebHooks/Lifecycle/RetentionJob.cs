@@ -43,13 +43,7 @@ public sealed class RetentionJob(
                 logger.LogError(e, "Retention pass failed; the next one tries again");
             }
         }
-        while (await WaitForNextTick(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitForNextTick(PeriodicTimer timer, CancellationToken token)
-    {
-        try { return await timer.WaitForNextTickAsync(token); }
-        catch (OperationCanceledException) { return false; }
+        while (await timer.TickOrStopAsync(stoppingToken));
     }
 
     /// <summary>One pass, as one write on the store's writer thread.</summary>

@@ -21,7 +21,4 @@ public sealed record Outcome<T>(ErrorCode Error, string Message, T? Result)
     public static Outcome<T> NotFound() => Failure(ErrorCode.NotFound, "webhook not found");
 
     public static Outcome<T> Internal() => Failure(ErrorCode.Internal, "internal error");
-
-    /// <summary>The same failure, typed for another result.</summary>
-    public Outcome<TOther> As<TOther>() => new(Error, Message, default);
 }
