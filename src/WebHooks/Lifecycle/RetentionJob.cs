@@ -6,9 +6,6 @@ using WebHooks.Storage;
 
 namespace WebHooks.Lifecycle;
 
-/// <summary>What one retention pass removed.</summary>
-public sealed record RetentionResult(int PurgedBuffers, int PurgedBufferedEvents, int DeletedEvents, int DeletedIdempotencyRecords);
-
 /// <summary>
 /// The housekeeping pass, at start-up and then every <see cref="Interval"/> (on the injected clock):
 /// buffers of webhooks deactivated longer than <see cref="BufferOptions.Retention"/> are dropped, events of

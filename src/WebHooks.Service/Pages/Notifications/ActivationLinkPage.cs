@@ -5,23 +5,6 @@ using static WebHooks.Service.Pages.Notifications.Html;
 
 namespace WebHooks.Service.Pages.Notifications;
 
-/// <summary>Where a notification's link stands now.</summary>
-public enum LinkState
-{
-    /// <summary>No such notification, or the token does not belong to it (forged, altered, guessed).</summary>
-    Invalid,
-    /// <summary>A button of this link was used already: a link works once.</summary>
-    Used,
-    /// <summary>The webhook was deleted.</summary>
-    Deleted,
-    /// <summary>The webhook is active again (activated another way).</summary>
-    ActiveAgain,
-    /// <summary>The webhook was activated and deactivated again since: a newer notification has the link that counts.</summary>
-    Superseded,
-    /// <summary>The webhook is still deactivated by this notification: the buttons work.</summary>
-    Open,
-}
-
 /// <summary>The reactivation page behind a notification's signed link (spec 6).</summary>
 public sealed class ActivationLinkPage(
     Store store,
