@@ -1,11 +1,15 @@
 using NLog.Web;
+using WebHooks.Accounts;
+using WebHooks.Lifecycle;
 using WebHooks.Service.Admin;
-using WebHooks.Storage;
 using WebHooks.Service.Api;
+using WebHooks.Service.Hosting;
 using WebHooks.Service.Json;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
+using WebHooks.Storage;
+using WebHooks.Storage.LiteDb;
 
 namespace WebHooks.Service;
 
@@ -24,17 +28,21 @@ public static class WebHooksApp
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
+        builder.Services.AddWebHooksStorage();
+        builder.Services.AddHostedService<DevelopmentAccount>();
         builder.Services.AddWebHooksEngine(builder.Configuration);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ICallerAddress, HttpCallerAddress>();
+        builder.Services.AddSingleton<IServiceAddress, ServerAddress>();
+        builder.Services.AddDataProtectionInStorage();
         builder.Services.AddWebHooksSoap();
         builder.Services.AddNotificationPages();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        // Open (and lock) the database now: a second service on the same file stops here, with a clear error.
-        var store = app.Services.GetRequiredService<Store>();
-        AdminSocket.RemoveStaleSocket(store.Path);
-        app.Lifetime.ApplicationStarted.Register(() => AdminSocket.RestrictToOwner(store.Path));
-        app.SeedDevelopmentAccount();
+        // Open the storage now: a second service on the same LiteDB file stops here, with a clear error.
+        if (app.Services.GetRequiredService<IWebHooksStorage>() is LiteDbStorage embedded) app.ServeAdminSocket(embedded.Path);
+        app.UseStorageUnavailableAs503();
         app.UseWebHooksSoap();
         app.MapJsonBinding();
         app.MapEventsApi();

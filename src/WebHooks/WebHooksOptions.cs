@@ -17,7 +17,28 @@ public sealed class WebHooksOptions
 
 public sealed class StorageOptions
 {
+    public const string LiteDb = "LiteDb";
+    public const string PostgreSql = "PostgreSql";
+
+    /// <summary><see cref="LiteDb"/> (embedded, one process) or <see cref="PostgreSql"/> (several instances).</summary>
+    public string Provider { get; set; } = LiteDb;
+
+    /// <summary>The LiteDB file; relative to the working directory.</summary>
     public string Path { get; set; } = "data/webhooks.db";
+
+    /// <summary>The Npgsql connection string, with <see cref="PostgreSql"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How long an instance owns a webhook's lane without renewing it: after a crash, another instance takes the lane
+    /// over this long after the last renewal. Unset: twice the delivery timeout.
+    /// </summary>
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary>How often an instance looks for due lanes beside the signals it gets. Unset: 1 s with PostgreSQL, 30 s with LiteDB.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    public bool IsPostgreSql => string.Equals(Provider, PostgreSql, StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed class DeliveryOptions

@@ -14,9 +14,15 @@ public static class AdminSocket
 {
     public static string PathFor(string databasePath) => Path.GetFullPath(databasePath) + ".admin.sock";
 
-    /// <summary>Adds the socket to the server's addresses, clearing a stale one left by a killed process.</summary>
+    /// <summary>Adds the socket to the server's addresses (with the embedded store only: with PostgreSQL the command line works on the database itself).</summary>
     public static void ListenOnAdminSocket(this WebApplicationBuilder builder, string urls)
     {
+        var provider = builder.Configuration[$"{WebHooksOptions.Section}:Storage:Provider"] ?? StorageOptions.LiteDb;
+        if (!string.Equals(provider, StorageOptions.LiteDb, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.WebHost.UseUrls(urls);
+            return;
+        }
         var databasePath = builder.Configuration[$"{WebHooksOptions.Section}:Storage:Path"] ?? new StorageOptions().Path;
         var socket = PathFor(databasePath);
         if (socket.Length > 100) // sun_path holds 108 bytes
@@ -27,8 +33,14 @@ public static class AdminSocket
         builder.WebHost.UseUrls($"{urls};http://unix:{socket}");
     }
 
-    /// <summary>Called once the database is locked by this process: a socket file still there is stale.</summary>
-    public static void RemoveStaleSocket(string databasePath)
+    /// <summary>Called once the database is locked by this process: a socket file still there is stale; the new one is its owner's only.</summary>
+    public static void ServeAdminSocket(this WebApplication app, string databasePath)
+    {
+        RemoveStaleSocket(databasePath);
+        app.Lifetime.ApplicationStarted.Register(() => RestrictToOwner(databasePath));
+    }
+
+    private static void RemoveStaleSocket(string databasePath)
     {
         var socket = PathFor(databasePath);
         if (File.Exists(socket)) File.Delete(socket);
@@ -46,23 +58,24 @@ public static class AdminSocket
         var admin = app.MapGroup("/admin").DisableAntiforgery().AddEndpointFilter(async (context, next) =>
             IsUnixSocketConnection(context.HttpContext) ? await next(context) : Results.NotFound());
 
-        admin.MapGet("/accounts", (AccountService accounts) =>
-            accounts.List().Select(a => new { name = a.Name, created = a.Created, email = a.Email }));
+        admin.MapGet("/accounts", async (AccountService accounts) =>
+            (await accounts.ListAsync()).Select(a => new { name = a.Name, created = a.Created, email = a.Email }));
         admin.MapPost("/accounts", async (AdminAccount body, AccountService accounts) =>
         {
-            if (AccountService.ValidateName(body.Name) is { } bad) return Results.BadRequest(new { error = $"invalid account name: {bad}" });
+            if (AccountName.Validate(body.Name) is { } bad) return Results.BadRequest(new { error = $"invalid account name: {bad}" });
+            if (AccountService.ValidateEmail(body.Email) is { } badEmail) return Results.BadRequest(new { error = $"invalid e-mail address: {badEmail}" });
             if (string.IsNullOrEmpty(body.Password)) return Results.BadRequest(new { error = "no password" });
             return await accounts.AddAsync(body.Name, body.Password, body.Email)
-                ? Results.Ok(new { added = body.Name })
-                : Results.Conflict(new { error = $"account {body.Name} exists already" });
+                ? Results.Ok(new { added = AccountName.Normalize(body.Name) })
+                : Results.Conflict(new { error = $"account {AccountName.Normalize(body.Name)} exists already" });
         });
         admin.MapDelete("/accounts/{name}", async (string name, AccountService accounts) =>
             await accounts.RemoveAsync(name) ? Results.Ok(new { removed = name }) : Results.NotFound(new { error = $"no account {name}" }));
         admin.MapPost("/publish", async (AdminPublish body, AccountService accounts, EventIntake intake) =>
         {
-            if (accounts.Find(body.Account) is null) return Results.NotFound(new { error = $"no account {body.Account}" });
+            if (await accounts.FindAsync(body.Account) is not { } account) return Results.NotFound(new { error = $"no account {body.Account}" });
             if (EventIntake.Validate(body.Event, body.Data, null) is { } bad) return Results.BadRequest(new { error = bad });
-            var published = await intake.PublishAsync(body.Account, body.Event, body.Data.GetRawText());
+            var published = await intake.PublishAsync(account.Name, body.Event, body.Data.GetRawText());
             return Results.Json(new { eventId = published.EventId, webhooks = published.WebHooks }, statusCode: StatusCodes.Status202Accepted);
         });
     }

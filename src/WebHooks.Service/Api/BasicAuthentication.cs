@@ -7,8 +7,8 @@ namespace WebHooks.Service.Api;
 /// <summary>HTTP Basic with the account's credentials, for the REST endpoints (spec 4 and 6).</summary>
 public static class BasicAuthentication
 {
-    /// <summary>The account named by valid Basic credentials, else null.</summary>
-    public static string? Account(HttpRequest request, AccountService accounts)
+    /// <summary>The (normalised) account named by valid Basic credentials, else null.</summary>
+    public static async Task<string?> AccountAsync(HttpRequest request, AccountService accounts)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
             || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
@@ -17,7 +17,7 @@ public static class BasicAuthentication
         try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)); }
         catch (FormatException) { return null; }
         var colon = decoded.IndexOf(':');
-        return colon <= 0 ? null : accounts.Authenticate(decoded[..colon], decoded[(colon + 1)..]);
+        return colon <= 0 ? null : await accounts.AuthenticateAsync(decoded[..colon], decoded[(colon + 1)..]);
     }
 
     public static IResult Challenge() => Results.Json(

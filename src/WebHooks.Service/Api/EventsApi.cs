@@ -13,7 +13,7 @@ public static class EventsApi
 
     private static async Task<IResult> Publish(HttpRequest request, AccountService accounts, EventIntake intake, WebHooksOptions options)
     {
-        var account = BasicAuthentication.Account(request, accounts);
+        var account = await BasicAuthentication.AccountAsync(request, accounts);
         if (account is null) return BasicAuthentication.Challenge();
 
         var limit = options.Limits.MaxEventBytes;

@@ -11,23 +11,27 @@ public static class NotificationsApi
     public static void MapNotificationsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/notifications", List).WithBasicChallenge();
 
-    private static IResult List(HttpRequest request, AccountService accounts, Store store, NotificationLinks links, WebHooksOptions options)
+    private const int MaxListed = 1_000;
+
+    private static async Task<IResult> List(HttpRequest request, AccountService accounts, IWebHooksStorage storage, NotificationLinks links, WebHooksOptions options)
     {
-        var account = BasicAuthentication.Account(request, accounts);
+        var account = await BasicAuthentication.AccountAsync(request, accounts);
         if (account is null) return BasicAuthentication.Challenge();
 
         var baseUrl = PublicBaseUrl.Of(request, options);
-        var notifications = store.Notifications.Find(n => n.Account == account)
-            .OrderByDescending(n => n.Id)
-            .Select(n => new
+        var listed = new List<object>();
+        foreach (var n in await storage.Notifications.ListAsync(account, MaxListed))
+        {
+            listed.Add(new
             {
                 id = n.Id,
                 type = n.Type,
                 webhookId = n.WebHookId,
                 created = WireFormat.Timestamp(n.Created),
                 message = n.Message,
-                activationUrl = baseUrl + links.PathOf(n),
+                activationUrl = baseUrl + await links.PathOfAsync(n),
             });
-        return Results.Json(notifications);
+        }
+        return Results.Json(listed);
     }
 }

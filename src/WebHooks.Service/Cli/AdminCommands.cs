@@ -4,6 +4,7 @@ using WebHooks.Accounts;
 using WebHooks.Events;
 using System.Net.Http.Json;
 using WebHooks.Service.Admin;
+using WebHooks.Service.Hosting;
 using WebHooks.Storage;
 
 namespace WebHooks.Service.Cli;
@@ -15,7 +16,7 @@ namespace WebHooks.Service.Cli;
 /// </summary>
 public static class AdminCommands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "accounts" or "publish" or "help" or "--help";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "accounts" or "publish" or "migrate" or "help" or "--help";
 
     public static async Task<int> RunAsync(string[] args, TextReader? input = null, TextWriter? output = null, TextWriter? error = null)
     {
@@ -57,11 +58,13 @@ public static class AdminCommands
             case ["accounts", "add", var name]:
                 return await AddAccount(name, flags, input, output, error);
             case ["accounts", "list"]:
-                return ListAccounts(flags, output);
+                return await ListAccounts(flags, output);
             case ["accounts", "remove", var name]:
                 return await RemoveAccount(name, flags, output, error);
             case ["publish", var eventName, var data]:
                 return await Publish(eventName, data, flags, output, error);
+            case ["migrate"]:
+                return await Migrate(flags, output);
             case ["help"] or []:
                 output.WriteLine(Usage);
                 return 0;
@@ -117,35 +120,47 @@ public static class AdminCommands
           WebHooks.Service accounts list
           WebHooks.Service accounts remove NAME
           WebHooks.Service publish EVENT DATA_JSON --account NAME
+          WebHooks.Service migrate                          create or upgrade the database schema, then exit
         Configuration options such as --WebHooks:Storage:Path=FILE apply to every command.
         """;
 
     private static async Task<int> AddAccount(string name, Dictionary<string, string?> flags, TextReader input, TextWriter output, TextWriter error)
     {
-        if (AccountService.ValidateName(name) is { } bad) return Fail(error, $"invalid account name: {bad}");
+        if (AccountName.Validate(name) is { } bad) return Fail(error, $"invalid account name: {bad}");
+        var email = flags.GetValueOrDefault("--email");
+        if (AccountService.ValidateEmail(email) is { } badEmail) return Fail(error, $"invalid e-mail address: {badEmail}");
         if (!flags.ContainsKey("--password-stdin")) return Fail(error, "accounts add needs --password-stdin (the password is read from standard input)");
         if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
 
-        await using var engine = Engine.Open(flags);
-        if (!await engine.Accounts.AddAsync(name, password, flags.GetValueOrDefault("--email")))
+        await using var engine = await Engine.OpenAsync(flags);
+        name = AccountName.Normalize(name);
+        if (!await engine.Accounts.AddAsync(name, password, email))
             return Fail(error, $"account {name} exists already");
         output.WriteLine($"account {name} added");
         return 0;
     }
 
-    private static int ListAccounts(Dictionary<string, string?> flags, TextWriter output)
+    private static async Task<int> ListAccounts(Dictionary<string, string?> flags, TextWriter output)
     {
-        using var engine = Engine.Open(flags);
-        foreach (var account in engine.Accounts.List())
+        await using var engine = await Engine.OpenAsync(flags);
+        foreach (var account in await engine.Accounts.ListAsync())
             output.WriteLine($"{account.Name}\t{account.Created:yyyy-MM-dd HH:mm:ss}\t{account.Email}");
         return 0;
     }
 
     private static async Task<int> RemoveAccount(string name, Dictionary<string, string?> flags, TextWriter output, TextWriter error)
     {
-        await using var engine = Engine.Open(flags);
+        await using var engine = await Engine.OpenAsync(flags);
+        name = AccountName.Normalize(name);
         if (!await engine.Accounts.RemoveAsync(name)) return Fail(error, $"no account {name}");
         output.WriteLine($"account {name} removed, with its webhooks");
+        return 0;
+    }
+
+    private static async Task<int> Migrate(Dictionary<string, string?> flags, TextWriter output)
+    {
+        await using var engine = await Engine.OpenAsync(flags);
+        output.WriteLine("the database schema is up to date");
         return 0;
     }
 
@@ -157,9 +172,9 @@ public static class AdminCommands
         catch (JsonException e) { return Fail(error, $"DATA_JSON is not valid JSON: {e.Message}"); }
         if (EventIntake.Validate(eventName, parsed, null) is { } bad) return Fail(error, bad);
 
-        await using var engine = Engine.Open(flags);
-        if (engine.Accounts.Find(account) is null) return Fail(error, $"no account {account}");
-        var published = await engine.Intake.PublishAsync(account, eventName, parsed.GetRawText());
+        await using var engine = await Engine.OpenAsync(flags);
+        if (await engine.Accounts.FindAsync(account) is not { } found) return Fail(error, $"no account {account}");
+        var published = await engine.Intake.PublishAsync(found.Name, eventName, parsed.GetRawText());
         output.WriteLine(JsonSerializer.Serialize(new { eventId = published.EventId, webhooks = published.WebHooks }));
         return 0;
     }
@@ -186,8 +201,8 @@ public static class AdminCommands
         return ([.. positional], flags);
     }
 
-    /// <summary>The engine services without the web host, over the configured database.</summary>
-    private sealed class Engine : IDisposable, IAsyncDisposable
+    /// <summary>The engine services without the web host, over the configured storage (migrated on opening).</summary>
+    private sealed class Engine : IAsyncDisposable
     {
         private readonly ServiceProvider _services;
 
@@ -196,19 +211,28 @@ public static class AdminCommands
         public AccountService Accounts => _services.GetRequiredService<AccountService>();
         public EventIntake Intake => _services.GetRequiredService<EventIntake>();
 
-        public static Engine Open(Dictionary<string, string?> flags)
+        public static async Task<Engine> OpenAsync(Dictionary<string, string?> flags)
         {
             var configArgs = flags.Keys.Where(k => k.Contains('=')).ToArray();
             var builder = WebApplication.CreateSlimBuilder(configArgs);
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(builder.Configuration);
             services.AddLogging();
+            services.AddWebHooksStorage();
             services.AddWebHooksEngine(builder.Configuration);
             services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
-            return new Engine(services.BuildServiceProvider());
+            var provider = services.BuildServiceProvider();
+            try
+            {
+                await provider.GetRequiredService<IWebHooksStorage>().MigrateAsync();
+            }
+            catch
+            {
+                await provider.DisposeAsync();
+                throw;
+            }
+            return new Engine(provider);
         }
-
-        public void Dispose() => _services.Dispose();
 
         public ValueTask DisposeAsync() => _services.DisposeAsync();
     }

@@ -1,79 +1,106 @@
 using System.Collections.Concurrent;
+using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using WebHooks.Delivery;
 using WebHooks.Storage;
 
 namespace WebHooks.Accounts;
 
 /// <summary>Accounts: creation and removal (the admin command line) and the login check of every call.</summary>
-public sealed class AccountService(Store store, LoginThrottle throttle, TimeProvider time, ILogger<AccountService> logger)
+public sealed class AccountService(
+    IWebHooksStorage storage,
+    LoginThrottle throttle,
+    FailedLoginLimiter failedLogins,
+    ICallerAddress caller,
+    IDeliverySignals signals,
+    TimeProvider time,
+    ILogger<AccountService> logger)
 {
-    public const int MaxNameLength = 64;
-
-    // A slow hash per call would make every call slow: a successful check is remembered for ten
-    // minutes, keyed by an HMAC of name and password under a key that lives only in this process.
-    // It is only trusted while the stored hash is the one it was checked against.
+    // A slow hash per call would make every call slow: a successful check is remembered for ten minutes, keyed by
+    // an HMAC of name and password under a key that lives only in this process. It is only trusted while the stored
+    // hash is the one it was checked against.
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset Until)> _verified = new();
 
-    public static string? ValidateName(string? name)
+    /// <summary>Null when the address is acceptable for notification mail, else why not.</summary>
+    public static string? ValidateEmail(string? email)
     {
-        if (string.IsNullOrEmpty(name)) return "the name is empty";
-        if (name.Length > MaxNameLength) return $"the name is longer than {MaxNameLength} characters";
-        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@'))
-            return "the name may hold only letters, digits and _ - . @";
-        return null;
+        if (email is null) return null;
+        if (email.Length is 0 or > 254 || email.Any(char.IsControl) || email.Any(char.IsWhiteSpace)) return $"'{email}' is not an e-mail address";
+        return MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && parsed.Host.Contains('.')
+            ? null
+            : $"'{email}' is not an e-mail address (expected name@domain.example)";
     }
 
-    /// <summary>The account's name when the credentials are right and the name is not throttled; else null.</summary>
-    public string? Authenticate(string? name, string? password)
+    /// <summary>The account's (normalised) name when the credentials are right and the login is not throttled; else null.</summary>
+    public async Task<string?> AuthenticateAsync(string? name, string? password)
     {
-        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || name.Length > MaxNameLength) return null;
-        if (throttle.IsThrottled(name)) return null;
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || name.Length > AccountName.MaxLength) return null;
+        var account = AccountName.Normalize(name);
+        var client = caller.Current;
 
-        var account = store.Accounts.FindById(name);
-        var cacheKey = CacheKey(name, password);
-        if (account is not null && _verified.TryGetValue(cacheKey, out var hit)
-            && hit.Hash == account.PasswordHash && hit.Until > time.GetUtcNow())
-            return account.Name;
-
-        // Unknown names cost a hash too, so that timing does not tell which names exist.
-        var ok = PasswordHasher.Verify(password, account?.PasswordHash ?? DummyHash.Value) && account is not null;
-        if (!ok)
+        var failures = await throttle.FailuresAsync(account, client);
+        if (throttle.IsThrottled(failures))
         {
-            throttle.Failed(name);
-            logger.LogInformation("Login failed for {Account}", name);
+            logger.LogInformation("Login refused for {Account} from {Client}: too many failed logins", account, client);
             return null;
         }
 
-        throttle.Succeeded(name);
+        var stored = await storage.Accounts.FindAsync(account);
+        var cacheKey = CacheKey(account, password);
+        if (stored is not null && _verified.TryGetValue(cacheKey, out var hit) && hit.Hash == stored.PasswordHash && hit.Until > time.GetUtcNow())
+        {
+            await throttle.SucceededAsync(account, client, failures);
+            return account;
+        }
+
+        if (failedLogins.IsBlocked(client))
+        {
+            logger.LogInformation("Login refused for {Account} from {Client}: too many failed logins from that address", account, client);
+            return null;
+        }
+
+        // Unknown names cost a hash too, so that timing does not tell which names exist.
+        var ok = PasswordHasher.Verify(password, stored?.PasswordHash ?? DummyHash.Value) && stored is not null;
+        if (!ok)
+        {
+            failedLogins.Failed(client);
+            await throttle.FailedAsync(account, client);
+            logger.LogInformation("Login failed for {Account} from {Client}", account, client);
+            return null;
+        }
+
+        await throttle.SucceededAsync(account, client, failures);
         if (_verified.Count > 10_000) _verified.Clear();
-        _verified[cacheKey] = (account!.PasswordHash, time.GetUtcNow() + RememberFor);
-        return account.Name;
+        _verified[cacheKey] = (stored!.PasswordHash, time.GetUtcNow() + RememberFor);
+        return account;
     }
 
-    public async Task<bool> AddAsync(string name, string password, string? email = null)
+    /// <summary>Adds an account; false when one of that name (in any spelling) exists.</summary>
+    public Task<bool> AddAsync(string name, string password, string? email = null)
     {
+        if (AccountName.Validate(name) is { } bad) throw new ArgumentException(bad, nameof(name));
+        if (ValidateEmail(email) is { } badEmail) throw new ArgumentException(badEmail, nameof(email));
         var hash = PasswordHasher.Hash(password);
-        var created = time.StoredNow();
-        return await store.WriteAsync(() =>
-            store.Accounts.FindById(name) is null
-            && store.Accounts.Insert(new AccountDocument { Name = name, PasswordHash = hash, Email = email, Created = created }) is not null);
+        return storage.Accounts.AddAsync(new Account(AccountName.Normalize(name), hash, email, time.StoredNow()));
     }
 
-    public IReadOnlyList<AccountDocument> List() => [.. store.Accounts.FindAll().OrderBy(a => a.Name, StringComparer.Ordinal)];
+    public Task<IReadOnlyList<Account>> ListAsync() => storage.Accounts.ListAsync();
 
-    public AccountDocument? Find(string name) => store.Accounts.FindById(name);
+    public Task<Account?> FindAsync(string name) => storage.Accounts.FindAsync(AccountName.Normalize(name));
 
-    /// <summary>Removes the account and its webhooks; their events go with the next retention pass.</summary>
-    public Task<bool> RemoveAsync(string name) => store.WriteAsync(() =>
+    /// <summary>Removes the account with its webhooks; their lanes stop at once, as a deletion stops one.</summary>
+    public async Task<bool> RemoveAsync(string name)
     {
-        store.WebHooks.DeleteMany(w => w.Account == name);
-        store.Notifications.DeleteMany(n => n.Account == name);
-        return store.Accounts.Delete(name);
-    });
+        var removed = await storage.Accounts.RemoveAsync(AccountName.Normalize(name));
+        if (removed is null) return false;
+        foreach (var id in removed) signals.Changed(id);
+        logger.LogInformation("Account {Account} removed with {Count} webhooks", AccountName.Normalize(name), removed.Count);
+        return true;
+    }
 
     private string CacheKey(string name, string password) =>
         Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(name + "\0" + password)));

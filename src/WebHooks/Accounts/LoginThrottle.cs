@@ -1,51 +1,31 @@
-using System.Collections.Concurrent;
+using WebHooks.Storage;
 
 namespace WebHooks.Accounts;
 
 /// <summary>
-/// Refuses logins to a name that failed too often lately: after <see cref="MaxFailures"/> failures
-/// within <see cref="Window"/>, every login to it fails until the window has passed since the last one.
+/// Refuses logins to an account from a client address that failed too often lately (spec 2): after
+/// <see cref="MaxFailures"/> failures within <see cref="Window"/>, every login to that account from that address fails
+/// until the window has passed since the last one. Counted per account whatever the spelling (names arrive normalised)
+/// and per client address, so that someone who knows only a name can neither guess faster by varying its case nor lock
+/// the owner out. The counts live in the storage, so that every instance sees the same.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
+public sealed class LoginThrottle(IWebHooksStorage storage, TimeProvider time)
 {
     public const int MaxFailures = 10;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+    public static string Key(string account, string client) => account + "\n" + client;
 
-    public bool IsThrottled(string name)
-    {
-        if (!_failures.TryGetValue(name, out var failures)) return false;
-        lock (failures)
-        {
-            return failures.Count >= MaxFailures && time.GetUtcNow() - failures.Last < Window;
-        }
-    }
+    /// <summary>The failures counted now, or null when there are none.</summary>
+    public Task<LoginFailures?> FailuresAsync(string account, string client) => storage.Shared.GetLoginFailuresAsync(Key(account, client));
 
-    public void Failed(string name)
-    {
-        var now = time.GetUtcNow();
-        var failures = _failures.GetOrAdd(name, _ => new Failures());
-        lock (failures)
-        {
-            if (now - failures.Last >= Window) failures.Count = 0;
-            failures.Count++;
-            failures.Last = now;
-        }
-        if (_failures.Count > 100_000) Prune(now);
-    }
+    public bool IsThrottled(LoginFailures? failures) =>
+        failures is { Count: >= MaxFailures } && time.GetUtcNow().UtcDateTime - failures.Last < Window;
 
-    public void Succeeded(string name) => _failures.TryRemove(name, out _);
+    public Task FailedAsync(string account, string client) =>
+        storage.Shared.AddLoginFailureAsync(Key(account, client), time.GetUtcNow().UtcDateTime, Window);
 
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (name, failures) in _failures)
-            if (now - failures.Last >= Window) _failures.TryRemove(name, out _);
-    }
-
-    private sealed class Failures
-    {
-        public int Count;
-        public DateTimeOffset Last;
-    }
+    /// <summary>A successful login forgives the earlier failures (only written when there were any).</summary>
+    public Task SucceededAsync(string account, string client, LoginFailures? failures) =>
+        failures is null ? Task.CompletedTask : storage.Shared.ClearLoginFailuresAsync(Key(account, client));
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,66 +9,98 @@ using WebHooks.Storage;
 namespace WebHooks.Delivery;
 
 /// <summary>
-/// The delivery engine. Each active webhook has a lane: an async loop that reads the events after its
-/// offset, POSTs them in order and advances the offset. Lanes run in parallel, bounded by
-/// <see cref="DeliveryOptions.MaxConcurrency"/> attempts in flight, so a slow URL only slows its own lane.
-/// A lane sleeps until new events arrive or its next retry is due.
+/// The delivery engine. A webhook with something to deliver gets a lane: an async loop that claims the webhook's lease
+/// (one owner at a time, across instances, keeps per-webhook order), reads the events after its offset, POSTs them in
+/// order and saves how far it got. Lanes run in parallel, bounded by <see cref="DeliveryOptions.MaxConcurrency"/>
+/// attempts in flight, so a slow URL only slows its own lane. A lane gives its lease up when it has nothing to do or
+/// waits for a retry, and ends when idle; new events, changes and the periodic poll wake it again.
 /// </summary>
 public sealed class DeliveryLoop(
-    Store store,
-    EventLog log,
+    IWebHooksStorage storage,
     IWebHookSender sender,
     Deactivation deactivation,
+    AttemptLog attempts,
     DeliveryOptions options,
     TimeProvider time,
     ILogger<DeliveryLoop> logger) : BackgroundService, IDeliverySignals
 {
     private const int BatchSize = 64;
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Progress is saved at most this often while a lane is busy (and always before it pauses). Delivery is
+    /// at-least-once: a crash in between delivers those events again, with the same <c>webhook-id</c>.
+    /// </summary>
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
     private readonly SemaphoreSlim _inFlight = new(Math.Max(1, options.MaxConcurrency));
 
-    // Lanes that are failing (often: hanging until the timeout) may hold at most a quarter of the
-    // slots, so that a few dead URLs cannot starve the healthy ones.
+    // Lanes that are failing (often: hanging until the timeout) may hold at most a quarter of the slots, so that a
+    // few dead URLs cannot starve the healthy ones.
     private readonly SemaphoreSlim _failingInFlight = new(Math.Max(1, options.MaxConcurrency / 4));
     private readonly RetrySchedule _retries = new(options.EffectiveRetrySchedule);
+    private readonly Channel<bool> _pollNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private CancellationToken _stopping = new(canceled: true);
 
-    public void Changed(int webHookId) => Wake(webHookId, reload: true);
+    public void Changed(int webHookId) => Wake(webHookId);
 
     public void EventsAppended(IEnumerable<int> webHookIds)
     {
-        foreach (var id in webHookIds) Wake(id, reload: false);
+        foreach (var id in webHookIds) Wake(id);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        // The sweep starts lanes for active webhooks: all of them at start-up, and any whose signal was missed.
-        using var timer = new PeriodicTimer(SweepInterval, time);
-        do
+        storage.Signals.WebHooksTouched += Touched;
+        try
         {
-            try
+            // The poll starts lanes for due webhooks: all of them at start-up, and any whose signal was missed.
+            using var timer = new PeriodicTimer(storage.Signals.PollInterval, time);
+            do
             {
-                foreach (var webHook in store.WebHooks.Find(w => w.Active))
-                    if (!_lanes.ContainsKey(webHook.Id)) Wake(webHook.Id, reload: true);
+                try
+                {
+                    foreach (var id in await storage.Lanes.FindDueAsync(time.GetUtcNow().UtcDateTime, 10_000, stoppingToken))
+                        if (!_lanes.ContainsKey(id)) Wake(id);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Looking for due webhooks failed");
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Delivery sweep failed");
-            }
+            while (await NextPollAsync(timer, stoppingToken));
         }
-        while (await timer.TickOrStopAsync(stoppingToken));
-
-        await Task.WhenAll(_lanes.Values.Select(l => l.Running));
+        finally
+        {
+            storage.Signals.WebHooksTouched -= Touched;
+            await Task.WhenAll(_lanes.Values.Select(l => l.Running));
+        }
     }
 
-    private void Wake(int webHookId, bool reload)
+    /// <summary>The next tick, or earlier when another instance's signals may have been lost.</summary>
+    private async Task<bool> NextPollAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        var tick = timer.TickOrStopAsync(stoppingToken);
+        var asked = _pollNow.Reader.WaitToReadAsync(stoppingToken).AsTask();
+        if (await Task.WhenAny(tick, asked) == asked && !stoppingToken.IsCancellationRequested)
+        {
+            _pollNow.Reader.TryRead(out _);
+            return true;
+        }
+        return await tick;
+    }
+
+    private void Touched(IReadOnlyList<int> webHookIds)
+    {
+        if (webHookIds.Count == 0) _pollNow.Writer.TryWrite(true);
+        foreach (var id in webHookIds) Wake(id);
+    }
+
+    private void Wake(int webHookId)
     {
         if (_stopping.IsCancellationRequested) return;
         var lane = _lanes.GetOrAdd(webHookId, id => new Lane(id));
-        if (reload) lane.ReloadRequested = true;
         lane.Signal();
         lane.StartOnce(RunLaneAsync);
     }
@@ -83,7 +116,7 @@ public sealed class DeliveryLoop(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Lane of webhook {WebHookId} failed; the sweep restarts it", lane.Id);
+            logger.LogError(e, "Lane of webhook {WebHookId} failed; the next poll starts it again", lane.Id);
         }
         finally
         {
@@ -91,99 +124,114 @@ public sealed class DeliveryLoop(
         }
 
         // A signal may have reached this lane while it was ending: look once more.
-        if (!_stopping.IsCancellationRequested && store.WebHooks.FindById(lane.Id) is { Active: true })
-            Wake(lane.Id, reload: true);
+        if (lane.HasSignal) Wake(lane.Id);
     }
 
     private async Task LaneLoopAsync(Lane lane)
     {
-        WebHookDocument? webHook = null;
-        while (!_stopping.IsCancellationRequested)
+        LaneLease? lease = null;
+        var progress = default(DeliveryProgress);
+        var saved = default(DeliveryProgress);
+        long lastSave = 0;
+        try
         {
-            if (webHook is null || lane.ReloadRequested)
+            while (!_stopping.IsCancellationRequested)
             {
-                lane.ReloadRequested = false;
-                await lane.PendingWrite; // our own offset writes first, so the reload sees them
-                webHook = store.WebHooks.FindById(lane.Id);
-                if (webHook is null || !webHook.Active) return;
-            }
+                // A signal that arrives from here on may mean events committed after the read below: look again then.
+                lane.TakeSignal();
+                if (lease is null)
+                {
+                    lease = await storage.Lanes.TryClaimAsync(lane.Id, _stopping);
+                    if (lease is null) return; // gone, deactivated, or another instance delivers it
+                    progress = saved = lease.WebHook.Progress;
+                    lastSave = Stopwatch.GetTimestamp();
+                }
 
-            var now = time.GetUtcNow().UtcDateTime;
-            if (webHook.NextAttemptAt is { } due && due > now)
-            {
-                await lane.WaitAsync(due - now, time, _stopping);
-                continue;
-            }
+                var now = time.GetUtcNow().UtcDateTime;
+                if (progress!.NextAttemptAt is { } due && due > now)
+                {
+                    // Waiting for a retry: give the lane up meanwhile, so that any instance may take it when it is due.
+                    await ReleaseAsync(lease, progress, saved);
+                    lease = null;
+                    await lane.WaitUntilAsync(due, time, _stopping);
+                    continue;
+                }
 
-            var events = NextEvents(webHook);
-            if (events.Count == 0)
-            {
-                await lane.WaitAsync(Timeout.InfiniteTimeSpan, time, _stopping);
-                continue;
-            }
+                var events = await storage.Events.ReadAsync(lane.Id, progress.Offset.Delivered, progress.Offset.ReadLimit(long.MaxValue), BatchSize, _stopping);
+                if (events.Count == 0)
+                {
+                    await ReleaseAsync(lease, progress, saved);
+                    lease = null;
+                    if (lane.HasSignal) continue;
+                    return; // idle: the next publish or change wakes a new lane
+                }
 
-            if (!await DeliverAsync(lane, webHook, events)) return; // deactivated
+                var webHook = lease.WebHook;
+                var (next, failure) = await DeliverAsync(webHook, events, progress);
+                progress = next;
+                if (failure is { } failed)
+                {
+                    var ended = await FailedAsync(lease, events[failed.Index], failed.Result, progress);
+                    if (ended is null)
+                    {
+                        lease = null; // deactivated or deleted: the lease went with it
+                        return;
+                    }
+                    progress = ended;
+                }
+
+                if (failure is not null || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)
+                {
+                    var stored = await storage.Lanes.SaveAsync(lease, progress, _stopping);
+                    if (stored is null)
+                    {
+                        lease = null; // lost: another instance owns it now, or it was deleted or deactivated
+                        return;
+                    }
+                    lease = lease with { WebHook = stored };
+                    saved = progress;
+                    lastSave = Stopwatch.GetTimestamp();
+                }
+            }
+        }
+        finally
+        {
+            if (lease is not null) await ReleaseAsync(lease, progress, saved);
         }
     }
 
-    private List<EventDocument> NextEvents(WebHookDocument webHook)
-    {
-        SkipPastReplay(webHook);
-        var upTo = webHook.ReplayUntil ?? EventKey.MaxSequence;
-        return log.ReadAfter(webHook.StreamId, webHook.Delivered, BatchSize, upTo);
-    }
-
-    /// <summary>After a replay, the events that came between the buffer period and the reactivation are skipped.</summary>
-    private static void SkipPastReplay(WebHookDocument webHook)
-    {
-        if (webHook.ReplayUntil is { } until && webHook.Delivered >= until)
-        {
-            webHook.Delivered = Math.Max(webHook.Delivered, webHook.ResumeAfter);
-            webHook.ReplayUntil = null;
-        }
-    }
-
-    /// <summary>Delivers a batch in order; false when the webhook was deactivated on the way.</summary>
-    private async Task<bool> DeliverAsync(Lane lane, WebHookDocument webHook, List<EventDocument> events)
+    /// <summary>Delivers a batch in order; stops at the first failure and says which.</summary>
+    private async Task<(DeliveryProgress Progress, (int Index, AttemptResult Result)? Failure)> DeliverAsync(
+        WebHookRecord webHook, IReadOnlyList<StoredEvent> events, DeliveryProgress progress)
     {
         var window = Math.Max(1, options.MaxConcurrencyPerWebHook);
         for (var start = 0; start < events.Count; start += window)
         {
-            if (lane.ReloadRequested) return true;
-            var slice = events.GetRange(start, Math.Min(window, events.Count - start));
-            var results = await Task.WhenAll(slice.Select(e => AttemptAsync(webHook, e)));
-
-            for (var i = 0; i < slice.Count; i++)
+            var count = Math.Min(window, events.Count - start);
+            var results = await Task.WhenAll(Enumerable.Range(start, count).Select(i => AttemptAsync(webHook, events[i], progress.Failures)));
+            for (var i = 0; i < count; i++)
             {
-                var result = results[i];
-                if (result.Outcome == AttemptOutcome.Delivered)
-                {
-                    webHook.Delivered = EventKey.SequenceOf(slice[i].Key);
-                    webHook.Failures = 0;
-                    webHook.NextAttemptAt = null;
-                    SkipPastReplay(webHook);
-                    continue;
-                }
-
-                lane.PendingWrite = SaveProgress(webHook);
-                return await FailedAsync(lane, webHook, slice[i], result);
+                if (results[i].Outcome != AttemptOutcome.Delivered) return (progress, (start + i, results[i]));
+                progress = progress with { Offset = progress.Offset.Advance(events[start + i].Sequence), Failures = 0, NextAttemptAt = null };
             }
-            lane.PendingWrite = SaveProgress(webHook);
         }
-        return true;
+        return (progress, null);
     }
 
-    private async Task<AttemptResult> AttemptAsync(WebHookDocument webHook, EventDocument e)
+    private async Task<AttemptResult> AttemptAsync(WebHookRecord webHook, StoredEvent e, int failures)
     {
-        var failing = webHook.Failures > 0;
+        var failing = failures > 0;
         if (failing) await _failingInFlight.WaitAsync(_stopping);
         try
         {
             await _inFlight.WaitAsync(_stopping);
             try
             {
-                var request = new DeliveryRequest(webHook.Url, webHook.Secret, e.EventId, webHook.Event, e.Data);
-                return await sender.SendAsync(request, _stopping);
+                var started = time.GetTimestamp();
+                var request = new DeliveryRequest(webHook.Url, webHook.Secrets.ValidAt(time.GetUtcNow().UtcDateTime), e.EventId, webHook.Event, e.Data);
+                var result = await sender.SendAsync(request, _stopping);
+                attempts.Record(webHook, e, failures + 1, result, time.GetElapsedTime(started));
+                return result;
             }
             finally
             {
@@ -196,45 +244,41 @@ public sealed class DeliveryLoop(
         }
     }
 
-    private async Task<bool> FailedAsync(Lane lane, WebHookDocument webHook, EventDocument e, AttemptResult result)
+    /// <summary>
+    /// An attempt failed: schedule the retry, or end the webhook (deactivation, or deletion of a gone REST hook).
+    /// Returns the progress to go on with, or null when the lane ended.
+    /// </summary>
+    private async Task<DeliveryProgress?> FailedAsync(LaneLease lease, StoredEvent e, AttemptResult result, DeliveryProgress progress)
     {
-        webHook.Failures++;
-        webHook.LastError = result.Error;
+        var failures = progress.Failures + 1;
         var gone = result.Outcome == AttemptOutcome.Gone;
         logger.LogInformation("Delivery of {EventId} to webhook {WebHookId} failed ({Failures} in a row): {Error}",
-            e.EventId, webHook.Id, webHook.Failures, result.Error);
+            e.EventId, lease.WebHookId, failures, result.Error);
 
-        if (gone || webHook.Failures >= options.DeactivateAfterFailures)
+        if (gone || failures >= options.DeactivateAfterFailures)
         {
-            await lane.PendingWrite;
-            await deactivation.DeactivateAsync(webHook.Id, webHook.Failures, result.Error, gone);
-            return false;
+            await deactivation.DeactivateAsync(lease, progress with { Failures = failures, LastError = result.Error, NextAttemptAt = null }, gone);
+            return null;
         }
-
-        webHook.NextAttemptAt = time.StoredNow() + _retries.Next(webHook.Failures, result.RetryAfter);
-        await (lane.PendingWrite = SaveProgress(webHook));
-        return true;
+        return progress with
+        {
+            Failures = failures,
+            LastError = result.Error,
+            NextAttemptAt = time.StoredNow() + _retries.Next(failures, result.RetryAfter),
+        };
     }
 
-    /// <summary>
-    /// Writes the lane's delivery state. Offsets need not be durable before the next send (delivery is
-    /// at-least-once), so callers only wait for it when they must; the writer groups these writes.
-    /// </summary>
-    private Task SaveProgress(WebHookDocument state)
+    /// <summary>Gives the lane up, saving what is not saved yet; never throws (the lease then simply expires).</summary>
+    private async Task ReleaseAsync(LaneLease lease, DeliveryProgress? progress, DeliveryProgress? saved)
     {
-        var (id, delivered, replayUntil, failures, next, error) =
-            (state.Id, state.Delivered, state.ReplayUntil, state.Failures, state.NextAttemptAt, state.LastError);
-        return store.WriteAsync(() =>
+        try
         {
-            var stored = store.WebHooks.FindById(id);
-            if (stored is null || !stored.Active) return;
-            stored.Delivered = delivered;
-            stored.ReplayUntil = replayUntil;
-            stored.Failures = failures;
-            stored.NextAttemptAt = next;
-            stored.LastError = error;
-            store.WebHooks.Update(stored);
-        });
+            await storage.Lanes.ReleaseAsync(lease, progress == saved ? null : progress, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing the lane of webhook {WebHookId} failed; its lease expires by itself", lease.WebHookId);
+        }
     }
 
     public override void Dispose()
@@ -250,11 +294,13 @@ public sealed class DeliveryLoop(
         private int _started;
 
         public int Id { get; } = id;
-        public volatile bool ReloadRequested;
         public Task Running { get; private set; } = Task.CompletedTask;
-        public Task PendingWrite { get; set; } = Task.CompletedTask;
 
         public void Signal() => _signal.Writer.TryWrite(true);
+
+        public bool HasSignal => _signal.Reader.Count > 0;
+
+        public void TakeSignal() => _signal.Reader.TryRead(out _);
 
         public void StartOnce(Func<Lane, Task> run)
         {
@@ -263,18 +309,11 @@ public sealed class DeliveryLoop(
             using (ExecutionContext.SuppressFlow()) Running = Task.Run(() => run(this));
         }
 
-        /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
-        public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken token)
+        /// <summary>Waits until <paramref name="due"/> on the given clock; signals meanwhile do not shorten the wait.</summary>
+        public async Task WaitUntilAsync(DateTime due, TimeProvider time, CancellationToken token)
         {
-            using var timer = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, time);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token);
-            try
-            {
-                await _signal.Reader.ReadAsync(cts.Token);
-            }
-            catch (OperationCanceledException) when (!token.IsCancellationRequested)
-            {
-            }
+            var wait = due - time.GetUtcNow().UtcDateTime;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, token);
         }
     }
 }

@@ -6,8 +6,14 @@ public interface IWebHookSender
     Task<AttemptResult> SendAsync(DeliveryRequest request, CancellationToken cancellationToken);
 }
 
+/// <param name="Secrets">The secrets to sign with, the current one first (two for a while after a rotation).</param>
 /// <param name="Body">The event's data, exactly as published.</param>
-public sealed record DeliveryRequest(string Url, string Secret, string EventId, string EventName, string Body);
+public sealed record DeliveryRequest(string Url, IReadOnlyList<string> Secrets, string EventId, string EventName, string Body)
+{
+    public DeliveryRequest(string url, string secret, string eventId, string eventName, string body) : this(url, [secret], eventId, eventName, body)
+    {
+    }
+}
 
 public enum AttemptOutcome
 {

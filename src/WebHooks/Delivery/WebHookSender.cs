@@ -116,7 +116,8 @@ public sealed class WebHookSender : IWebHookSender, IDisposable
     private HttpRequestMessage CreateMessage(DeliveryRequest request, Uri uri)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        var signature = WebHookSignature.Sign(request.Secret, request.EventId, timestamp, request.Body);
+        // After a rotation the previous secret signs too, space-separated after the new one (Standard Webhooks).
+        var signature = string.Join(' ', request.Secrets.Select(secret => WebHookSignature.Sign(secret, request.EventId, timestamp, request.Body)));
 
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.Body));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

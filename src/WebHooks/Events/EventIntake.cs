@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using WebHooks.Delivery;
-using WebHooks.Lifecycle;
 using WebHooks.Storage;
 
 namespace WebHooks.Events;
@@ -14,10 +13,9 @@ public sealed record Published(string EventId, int WebHooks);
 /// and is durable before the caller hears back. Idempotency keys are remembered for 24 hours.
 /// </summary>
 public sealed class EventIntake(
-    Store store,
-    EventLog log,
-    ReplayBuffer buffer,
+    IWebHooksStorage storage,
     IDeliverySignals signals,
+    WebHooksOptions options,
     TimeProvider time,
     ILogger<EventIntake> logger)
 {
@@ -35,44 +33,17 @@ public sealed class EventIntake(
         return null;
     }
 
-    /// <summary>Stores the event for every matching webhook of the account; completes once it is durable.</summary>
+    /// <summary>Stores the event for every matching webhook of the (normalised) account; completes once it is durable.</summary>
     public async Task<Published> PublishAsync(string account, string eventName, string data, string? idempotencyKey = null)
     {
-        var now = time.StoredNow();
-        var idempotencyId = string.IsNullOrEmpty(idempotencyKey) ? null : account + "\n" + idempotencyKey;
         var eventId = "evt_" + Guid.CreateVersion7().ToString("N");
+        var appended = await storage.Events.AppendAsync(new NewEvent(
+            account, eventName, eventId, data, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
+            time.StoredNow(), options.Buffer.Period, IdempotencyWindow));
 
-        var (published, wake) = await store.WriteAsync(() =>
-        {
-            if (idempotencyId is not null && store.Idempotency.FindById(idempotencyId) is { } earlier
-                && now - earlier.Created < IdempotencyWindow)
-                return (new Published(earlier.EventId, earlier.WebHooks), (List<int>)[]);
-
-            var kept = new List<WebHookDocument>();
-            // Materialised: the loop updates webhooks, and LiteDB disposes an open read cursor of a collection written in the same transaction.
-            foreach (var webHook in store.WebHooks.Find(w => w.Account == account).ToList())
-            {
-                if (webHook.Event != eventName) continue;
-                if (buffer.Keeps(webHook, now))
-                {
-                    kept.Add(webHook);
-                }
-                else
-                {
-                    webHook.DroppedEvents++;
-                    store.WebHooks.Update(webHook);
-                    logger.LogInformation("Event {EventId} not kept for webhook {WebHookId}: deactivated since {Deactivated:u}, past the buffer period",
-                        eventId, webHook.Id, webHook.Deactivated);
-                }
-            }
-
-            if (kept.Count > 0) log.Append(log.StreamFor(account, eventName), eventId, now, data);
-            if (idempotencyId is not null)
-                store.Idempotency.Upsert(new IdempotencyDocument { Id = idempotencyId, Created = now, EventId = eventId, WebHooks = kept.Count });
-            return (new Published(eventId, kept.Count), kept.Where(w => w.Active).Select(w => w.Id).ToList());
-        });
-
-        if (wake.Count > 0) signals.EventsAppended(wake);
-        return published;
+        foreach (var webHookId in appended.Dropped)
+            logger.LogInformation("Event {EventId} not kept for webhook {WebHookId}: deactivated longer than the buffer period", eventId, webHookId);
+        if (appended.Queued.Count > 0) signals.EventsAppended(appended.Queued);
+        return new Published(appended.EventId, appended.WebHooks);
     }
 }

@@ -4,11 +4,12 @@ using WebHooks.Storage;
 namespace WebHooks.Lifecycle;
 
 /// <summary>
-/// Where a failing URL turns into a deactivated webhook: the webhook stops, its undelivered events
-/// become its buffer, and a system notification with a signed reactivation link is raised.
+/// Where a failing URL turns into a deactivated webhook (spec 6): the webhook stops, its undelivered events become
+/// its buffer, and a system notification with a signed reactivation link is raised. A webhook made as a REST hook
+/// whose URL answers 410 Gone is deleted instead (spec 10: the subscriber is gone).
 /// </summary>
 public sealed class Deactivation(
-    Store store,
+    IWebHooksStorage storage,
     PublicLinks links,
     INotificationSink sink,
     WebHooksOptions options,
@@ -17,51 +18,41 @@ public sealed class Deactivation(
 {
     public const string NotificationType = "webhook_deactivated";
 
-    /// <summary>Deactivates the webhook, unless it is gone or already inactive; returns the notification raised.</summary>
-    public async Task<NotificationDocument?> DeactivateAsync(int webHookId, int failures, string lastError, bool gone)
+    /// <summary>Ends the lane's webhook for good; false when the lane was lost meanwhile (nothing was changed).</summary>
+    public async Task<bool> DeactivateAsync(LaneLease lease, DeliveryProgress progress, bool gone)
     {
-        var now = time.StoredNow();
-        var raised = await store.WriteAsync<(WebHookDocument WebHook, NotificationDocument Notification)?>(() =>
+        var webHook = lease.WebHook;
+        if (gone && webHook.Origin == WebHookOrigin.RestHook)
         {
-            var webHook = store.WebHooks.FindById(webHookId);
-            if (webHook is null || !webHook.Active) return null;
-            webHook.Active = false;
-            webHook.Deactivated = now;
-            webHook.Failures = failures;
-            webHook.LastError = lastError;
-            webHook.NextAttemptAt = null;
-            webHook.DroppedEvents = 0; // counted per deactivation
-            store.WebHooks.Update(webHook);
+            if (!await storage.Lanes.RemoveGoneAsync(lease)) return false;
+            logger.LogInformation("Webhook {WebHookId} ({Event}, a REST hook) deleted: its URL answered 410 Gone", webHook.Id, webHook.Event);
+            return true;
+        }
 
-            var why = gone ? "its URL answered 410 Gone" : $"{failures} deliveries in a row failed";
-            var notification = new NotificationDocument
-            {
-                Account = webHook.Account, Type = NotificationType, WebHookId = webHook.Id, Created = now, LastError = lastError,
-                Message = $"Webhook {webHook.Id} ({webHook.Event} → {webHook.Url}) was deactivated because {why}. " +
-                          $"Last error: {lastError}. Events are buffered for {options.Buffer.Period.TotalDays:0.#} days and can be replayed on reactivation.",
-            };
-            store.Notifications.Insert(notification);
-            return (webHook, notification);
-        });
-        if (raised is not var (deactivated, raisedNotification)) return null;
+        var why = gone ? "its URL answered 410 Gone" : $"{progress.Failures} deliveries in a row failed";
+        var message = $"Webhook {webHook.Id} ({webHook.Event} → {webHook.Url}) was deactivated because {why}. " +
+                      $"Last error: {progress.LastError}. Events are buffered for {options.Buffer.Period.TotalDays:0.#} days and can be replayed on reactivation.";
+        var notification = await storage.Lanes.DeactivateAsync(lease, progress, new NewNotification(NotificationType, time.StoredNow(), message, progress.LastError));
+        if (notification is null) return false;
 
         logger.LogWarning("System notification {NotificationId}: {Message} Reactivate: {Link}",
-            raisedNotification.Id, raisedNotification.Message, links.ActivationUrl(raisedNotification));
+            notification.Id, notification.Message, await links.ActivationUrlAsync(notification));
         try
         {
-            await sink.RaiseAsync(deactivated, raisedNotification);
+            if (await storage.WebHooks.FindAsync(notification.Account, webHook.Id) is { } deactivated)
+                await sink.RaiseAsync(deactivated, notification);
         }
         catch (Exception e)
         {
             // The notification is stored and logged: a failing sink must not stop the lane's bookkeeping.
-            logger.LogError(e, "System notification {NotificationId} could not be handed to {Sink}", raisedNotification.Id, sink.GetType().Name);
+            logger.LogError(e, "System notification {NotificationId} could not be handed to {Sink}", notification.Id, sink.GetType().Name);
         }
-        return raisedNotification;
+        return true;
     }
 }
 
 /// <summary>Where notifications go beyond the log and the store (e-mail, when configured).</summary>
 public interface INotificationSink
 {
-    Task RaiseAsync(WebHookDocument webHook, NotificationDocument notification);
+    Task RaiseAsync(WebHookRecord webHook, Notification notification);
 }

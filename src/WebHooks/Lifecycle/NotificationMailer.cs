@@ -15,8 +15,7 @@ namespace WebHooks.Lifecycle;
 /// or dead mail server never holds up delivery. The notification itself is already stored and logged.
 /// </summary>
 public sealed class NotificationMailer(
-    Store store,
-    ReplayBuffer buffer,
+    IWebHooksStorage storage,
     PublicLinks links,
     WebHooksOptions options,
     TimeProvider time,
@@ -29,27 +28,26 @@ public sealed class NotificationMailer(
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Smtp.Host);
 
-    public Task RaiseAsync(WebHookDocument webHook, NotificationDocument notification)
+    public async Task RaiseAsync(WebHookRecord webHook, Notification notification)
     {
-        if (!Enabled) return Task.CompletedTask;
-        var account = store.Accounts.FindById(notification.Account);
+        if (!Enabled) return;
+        var account = await storage.Accounts.FindAsync(notification.Account);
         if (string.IsNullOrWhiteSpace(account?.Email))
         {
             logger.LogInformation("System notification {NotificationId} not e-mailed: account {Account} has no e-mail address",
                 notification.Id, notification.Account);
-            return Task.CompletedTask;
+            return;
         }
 
-        _outbox.Writer.TryWrite(Compose(account, webHook, notification));
-        return Task.CompletedTask;
+        _outbox.Writer.TryWrite(await ComposeAsync(account, webHook, notification));
     }
 
-    internal MimeMessage Compose(AccountDocument account, WebHookDocument webHook, NotificationDocument notification)
+    internal async Task<MimeMessage> ComposeAsync(Account account, WebHookRecord webHook, Notification notification)
     {
-        var link = links.ActivationUrl(notification);
+        var link = await links.ActivationUrlAsync(notification);
         var page = links.NotificationPageUrl();
-        var buffered = buffer.Count(webHook);
-        var bufferEnd = buffer.BufferEnd(webHook);
+        var buffered = webHook.BufferedEvents;
+        var bufferEnd = BufferRules.BufferEnd(webHook.Deactivated ?? notification.Created, options.Buffer.Period);
 
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(Smtp.From));

@@ -1,16 +1,25 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WebHooks.Storage;
 
 namespace WebHooks.Lifecycle;
 
+/// <summary>Where the service can be reached, for links made without a request (e-mail, log). The host provides it.</summary>
+public interface IServiceAddress
+{
+    /// <summary>A base URL such as <c>http://localhost:5080</c>, or null when none is known yet.</summary>
+    string? BaseUrl { get; }
+}
+
+internal sealed class NoServiceAddress : IServiceAddress
+{
+    public string? BaseUrl => null;
+}
+
 /// <summary>
 /// Absolute links for places that have no request to take the host from (e-mail, log):
-/// <c>WebHooks:PublicBaseUrl</c>, else the first address the server listens on.
+/// <c>WebHooks:PublicBaseUrl</c>, else the address the service listens on.
 /// </summary>
-public sealed class PublicLinks(WebHooksOptions options, NotificationLinks links, IServiceProvider services, ILogger<PublicLinks> logger)
+public sealed class PublicLinks(WebHooksOptions options, NotificationLinks links, IServiceAddress address, ILogger<PublicLinks> logger)
 {
     private int _warned;
 
@@ -18,20 +27,14 @@ public sealed class PublicLinks(WebHooksOptions options, NotificationLinks links
     public string BaseUrl()
     {
         if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)) return options.PublicBaseUrl.Trim().TrimEnd('/');
-
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var address = addresses?.OrderBy(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? 0 : 1).FirstOrDefault();
-        if (address is null) return "";
-        var uri = new Uri(address.Replace("://+", "://localhost").Replace("://*", "://localhost"));
-        var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
-        var resolved = $"{uri.Scheme}://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{uri.Port}";
-        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        var resolved = address.BaseUrl?.TrimEnd('/') ?? "";
+        if (resolved.Length > 0 && Interlocked.Exchange(ref _warned, 1) == 0)
             logger.LogWarning("WebHooks:PublicBaseUrl is not set: links in notifications sent by e-mail and in the log use {BaseUrl}", resolved);
         return resolved;
     }
 
     /// <summary>The signed reactivation link of a notification, absolute when a base is known.</summary>
-    public string ActivationUrl(NotificationDocument notification) => BaseUrl() + links.PathOf(notification);
+    public async Task<string> ActivationUrlAsync(Notification notification) => BaseUrl() + await links.PathOfAsync(notification);
 
     /// <summary>The account's notification page.</summary>
     public string NotificationPageUrl() => BaseUrl() + "/notifications";

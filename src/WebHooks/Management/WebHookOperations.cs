@@ -8,66 +8,53 @@ using WebHooks.Storage;
 namespace WebHooks.Management;
 
 /// <summary>
-/// The four management functions of spec 3.1, implemented once. The SOAP, JSON and demo adapters all
-/// call these, so validation and error codes are the same everywhere. Every query is scoped to the
-/// authenticated account: another account's webhook does not exist here.
+/// The management functions of spec 3.1, implemented once. The SOAP, JSON and demo adapters all call these, so
+/// validation and error codes are the same everywhere. Every query is scoped to the authenticated account: another
+/// account's webhook does not exist here.
 /// </summary>
 public sealed class WebHookOperations(
-    Store store,
-    EventLog log,
+    IWebHooksStorage storage,
     AccountService accounts,
-    ReplayBuffer buffer,
+    WebHookActivation activation,
     IDeliverySignals signals,
     WebHooksOptions options,
     TimeProvider time,
     ILogger<WebHookOperations> logger)
 {
     public Task<Outcome<WebHookView>> CreateWebHookAsync(string? username, string? password, string? app, string? @event, string? url) =>
-        Run(nameof(CreateWebHookAsync), username, password, async account =>
-        {
-            if (string.IsNullOrEmpty(app)) return Outcome<WebHookView>.Missing("app");
-            if (string.IsNullOrEmpty(@event)) return Outcome<WebHookView>.Missing("event");
-            if (string.IsNullOrEmpty(url)) return Outcome<WebHookView>.Missing("url");
-            if (WebHookValidation.App(app) is { } badApp) return Outcome<WebHookView>.Invalid("app", badApp);
-            if (WebHookValidation.Event(@event) is { } badEvent) return Outcome<WebHookView>.Invalid("event", badEvent);
-            if (WebHookValidation.Url(url) is { } badUrl) return Outcome<WebHookView>.Invalid("url", badUrl);
+        Run(nameof(CreateWebHookAsync), username, password, account => CreateAsync(account, app, @event, url, WebHookOrigin.Management));
 
-            var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            var created = Now();
-            var limit = options.Limits.WebHooksPerAccount;
-            var webHook = await store.WriteAsync(() =>
-            {
-                if (store.WebHooks.Count(w => w.Account == account) >= limit) return null;
-                var streamId = log.StreamFor(account, @event);
-                var document = new WebHookDocument
-                {
-                    Account = account, App = app, Event = @event, Url = url, Secret = secret, Created = created,
-                    StreamId = streamId,
-                    Delivered = log.LastSequence(streamId), // a new webhook starts at the end of its stream
-                };
-                store.WebHooks.Insert(document);
-                return document;
-            });
-            if (webHook is null)
-                return Outcome<WebHookView>.Failure(ErrorCode.LimitReached, $"limit reached: an account holds at most {limit} webhooks");
+    /// <summary>Creates a webhook for an authenticated account (the REST hooks API authenticates its own way).</summary>
+    public async Task<Outcome<WebHookView>> CreateAsync(string account, string? app, string? @event, string? url, WebHookOrigin origin)
+    {
+        if (string.IsNullOrEmpty(app)) return Outcome<WebHookView>.Missing("app");
+        if (string.IsNullOrEmpty(@event)) return Outcome<WebHookView>.Missing("event");
+        if (string.IsNullOrEmpty(url)) return Outcome<WebHookView>.Missing("url");
+        if (WebHookValidation.App(app) is { } badApp) return Outcome<WebHookView>.Invalid("app", badApp);
+        if (WebHookValidation.Event(@event) is { } badEvent) return Outcome<WebHookView>.Invalid("event", badEvent);
+        if (WebHookValidation.Url(url) is { } badUrl) return Outcome<WebHookView>.Invalid("url", badUrl);
 
-            logger.LogInformation("Webhook {WebHookId} created for {Event}", webHook.Id, webHook.Event);
-            signals.Changed(webHook.Id);
-            return Outcome<WebHookView>.Success(View(webHook));
-        });
+        var limit = options.Limits.WebHooksPerAccount;
+        var webHook = await storage.WebHooks.CreateAsync(new NewWebHook(account, app, @event, url, NewSecret(), time.StoredNow(), origin), limit);
+        if (webHook is null)
+            return Outcome<WebHookView>.Failure(ErrorCode.LimitReached, $"limit reached: an account holds at most {limit} webhooks");
+
+        logger.LogInformation("Webhook {WebHookId} created for {Event}", webHook.Id, webHook.Event);
+        signals.Changed(webHook.Id);
+        return Outcome<WebHookView>.Success(WebHookView.Of(webHook));
+    }
 
     public Task<Outcome<IReadOnlyList<WebHookView>>> GetWebHooksAsync(string? username, string? password, string? app = null, string? @event = null) =>
-        Run(nameof(GetWebHooksAsync), username, password, account =>
+        Run(nameof(GetWebHooksAsync), username, password, async account =>
         {
             if (!string.IsNullOrEmpty(@event) && WebHookValidation.Event(@event) is { } badEvent)
-                return Task.FromResult(Outcome<IReadOnlyList<WebHookView>>.Invalid("event", badEvent));
+                return Outcome<IReadOnlyList<WebHookView>>.Invalid("event", badEvent);
 
-            IReadOnlyList<WebHookView> list = [.. OwnedBy(account)
+            IReadOnlyList<WebHookView> list = [.. (await storage.WebHooks.ListAsync(account))
                 .Where(w => string.IsNullOrEmpty(app) || w.App == app)
                 .Where(w => string.IsNullOrEmpty(@event) || w.Event == @event)
-                .OrderBy(w => w.Id)
-                .Select(View)];
-            return Task.FromResult(Outcome<IReadOnlyList<WebHookView>>.Success(list));
+                .Select(WebHookView.Of)];
+            return Outcome<IReadOnlyList<WebHookView>>.Success(list);
         });
 
     public Task<Outcome<ActivationView>> ActivateWebHookAsync(string? username, string? password, int? webhookId, int? replayEvents = null) =>
@@ -75,52 +62,35 @@ public sealed class WebHookOperations(
         {
             if (webhookId is null or 0) return Outcome<ActivationView>.Missing("webhookId");
             if (replayEvents is not (null or 0 or 1)) return Outcome<ActivationView>.Invalid("replayEvents", "must be 0 or 1");
-            var replay = replayEvents == 1;
 
-            var outcome = await store.WriteAsync(() =>
-            {
-                var webHook = FindOwned(account, webhookId.Value);
-                if (webHook is null) return null;
-                var (replayed, discarded) = buffer.Reactivate(webHook, replay);
-                store.WebHooks.Update(webHook);
-                return new ActivationView(View(webHook), replayed, discarded);
-            });
-            if (outcome is null) return Outcome<ActivationView>.NotFound();
-
-            logger.LogInformation("Webhook {WebHookId} activated: {Replayed} events to replay, {Discarded} discarded",
-                webhookId, outcome.ReplayedEvents, outcome.DiscardedEvents);
-            signals.Changed(webhookId.Value);
-            return Outcome<ActivationView>.Success(outcome);
+            var outcome = await activation.ActivateAsync(account, webhookId.Value, replayEvents == 1);
+            if (outcome.WebHook is not { } webHook) return Outcome<ActivationView>.NotFound();
+            return Outcome<ActivationView>.Success(new ActivationView(WebHookView.Of(webHook), Count(outcome.Replayed), Count(outcome.Discarded)));
         });
 
     public Task<Outcome<int>> DeleteWebHookByIdAsync(string? username, string? password, int? webhookId) =>
         Run(nameof(DeleteWebHookByIdAsync), username, password, async account =>
         {
             if (webhookId is null or 0) return Outcome<int>.Missing("webhookId");
-
-            // What was queued or buffered for it is no longer anybody's: retention deletes those events.
-            var deleted = await store.WriteAsync(() =>
-                FindOwned(account, webhookId.Value) is not null && store.WebHooks.Delete(webhookId.Value));
-            if (!deleted) return Outcome<int>.NotFound();
-
-            logger.LogInformation("Webhook {WebHookId} deleted", webhookId);
-            signals.Changed(webhookId.Value);
-            return Outcome<int>.Success(webhookId.Value);
+            return await DeleteAsync(account, webhookId.Value) ? Outcome<int>.Success(webhookId.Value) : Outcome<int>.NotFound();
         });
 
+    /// <summary>Deletes an authenticated account's webhook with everything queued or buffered for it; its lane stops.</summary>
+    public async Task<bool> DeleteAsync(string account, int webhookId)
+    {
+        if (!await storage.WebHooks.DeleteAsync(account, webhookId)) return false;
+        logger.LogInformation("Webhook {WebHookId} deleted", webhookId);
+        signals.Changed(webhookId);
+        return true;
+    }
+
     /// <summary>One webhook of the account, as its owner sees it; null when it has no such webhook.</summary>
-    public WebHookView? Find(string account, int webhookId) =>
-        FindOwned(account, webhookId) is { } webHook ? View(webHook) : null;
+    public async Task<WebHookView?> FindAsync(string account, int webhookId) =>
+        await storage.WebHooks.FindAsync(account, webhookId) is { } webHook ? WebHookView.Of(webHook) : null;
 
-    private IEnumerable<WebHookDocument> OwnedBy(string account) => store.WebHooks.Find(w => w.Account == account);
+    public static string NewSecret() => WebHookSignature.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    private WebHookDocument? FindOwned(string account, int webhookId) =>
-        store.WebHooks.FindById(webhookId) is { } webHook && webHook.Account == account ? webHook : null;
-
-    private WebHookView View(WebHookDocument w) =>
-        new(w.Id, w.App, w.Event, w.Url, w.Active, w.Created, w.Deactivated, buffer.Count(w), w.LastError, w.Secret);
-
-    private DateTime Now() => time.StoredNow();
+    private static int Count(long n) => (int)Math.Min(int.MaxValue, n);
 
     private async Task<Outcome<T>> Run<T>(string operation, string? username, string? password, Func<string, Task<Outcome<T>>> body)
     {
@@ -130,9 +100,14 @@ public sealed class WebHookOperations(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Function"] = operation.Replace("Async", ""), ["Account"] = username });
         try
         {
-            var account = accounts.Authenticate(username, password);
+            var account = await accounts.AuthenticateAsync(username, password);
             if (account is null) return Outcome<T>.LoginFailed();
             return await body(account);
+        }
+        catch (StorageUnavailableException e)
+        {
+            logger.LogWarning("{Function} failed: {Reason}", operation, e.Message);
+            return Outcome<T>.Internal();
         }
         catch (Exception e)
         {

@@ -1,3 +1,5 @@
+using WebHooks.Storage;
+
 namespace WebHooks.Management;
 
 /// <summary>A webhook as its owner sees it (spec 3.1, <c>WebHook</c>).</summary>
@@ -11,7 +13,12 @@ public sealed record WebHookView(
     DateTime? Deactivated,
     int BufferedEvents,
     string LastError,
-    string Secret);
+    string Secret)
+{
+    public static WebHookView Of(WebHookRecord w) =>
+        new(w.Id, w.App, w.Event, w.Url, w.Active, w.Created, w.Deactivated,
+            (int)Math.Min(int.MaxValue, w.BufferedEvents), w.LastError, w.Secrets.Current);
+}
 
 /// <summary>The result of <c>ActivateWebHook</c> (spec 3.1, <c>Activation</c>).</summary>
 public sealed record ActivationView(WebHookView WebHook, int ReplayedEvents, int DiscardedEvents);

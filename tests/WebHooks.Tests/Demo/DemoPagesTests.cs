@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebHooks.Service.Pages.Demo;
-using WebHooks.Storage;
+using WebHooks.Storage.LiteDb;
 using WebHooks.Tests.Support;
 
 namespace WebHooks.Tests.Demo;
@@ -115,13 +115,13 @@ public sealed class DemoPagesTests
         var folder = Directory.CreateTempSubdirectory("webhooks-health-").FullName;
         try
         {
-            var store = new Store(Path.Combine(folder, "webhooks.db"), NullLogger<Store>.Instance);
-            Assert.IsTrue(store.Ping());
-            store.Dispose();
+            var storage = LiteDbStorage.Open(new LiteDbStorageOptions { Path = Path.Combine(folder, "webhooks.db") }, NullLogger.Instance);
+            Assert.IsTrue(await storage.Maintenance.PingAsync());
+            await storage.DisposeAsync();
 
             var context = new DefaultHttpContext { RequestServices = _host.Services };
             context.Response.Body = new MemoryStream();
-            await HealthCheck.Handle(context, store).ExecuteAsync(context);
+            await (await HealthCheck.Handle(context, storage)).ExecuteAsync(context);
             Assert.AreEqual(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
             context.Response.Body.Position = 0;
             using var json = await JsonDocument.ParseAsync(context.Response.Body);

@@ -12,7 +12,7 @@ namespace WebHooks.Tests.Lifecycle;
 [TestClass]
 public sealed class ActivationLinkTests
 {
-    private sealed record Deactivated(LifecycleKit Kit, TestReceiver Receiver, int WebHookId, NotificationDocument Notification, string Path, string[] EventIds)
+    private sealed record Deactivated(LifecycleKit Kit, TestReceiver Receiver, int WebHookId, Notification Notification, string Path, string[] EventIds)
         : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -34,7 +34,7 @@ public sealed class ActivationLinkTests
         var (e2, _) = await kit.PublishAsync(2);
         var (e3, _) = await kit.PublishAsync(3);
         var notification = kit.NotificationsOf(webHook.Id).Single();
-        var path = kit.Host.Get<NotificationLinks>().PathOf(notification).TrimStart('/');
+        var path = kit.LinkOf(notification).TrimStart('/');
         return new Deactivated(kit, receiver, webHook.Id, notification, path, [e1, e2, e3]);
     }
 

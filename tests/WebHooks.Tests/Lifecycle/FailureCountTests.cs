@@ -33,7 +33,7 @@ public sealed class FailureCountTests
         Assert.IsNotNull(after.Deactivated);
         StringAssert.Contains(after.LastError, "500");
         Assert.AreEqual(1, after.BufferedEvents, "the undelivered event is buffered");
-        Assert.AreEqual(3, kit.Document(webHook.Id).Failures);
+        Assert.AreEqual(3, kit.Record(webHook.Id).Failures);
 
         var notification = kit.NotificationsOf(webHook.Id).Single();
         Assert.AreEqual("webhook_deactivated", notification.Type);
@@ -51,8 +51,8 @@ public sealed class FailureCountTests
 
         var (first, _) = await kit.PublishAsync(1);
         await receiver.WaitForRequestsAsync(3, LifecycleKit.Deadline);
-        await LifecycleKit.WaitUntilAsync(() => kit.Document(webHook.Id).Delivered > 0, "the success is recorded");
-        Assert.AreEqual(0, kit.Document(webHook.Id).Failures, "a success resets the count");
+        await LifecycleKit.WaitUntilAsync(() => kit.Record(webHook.Id).Offset.Delivered > 0, "the success is recorded");
+        Assert.AreEqual(0, kit.Record(webHook.Id).Failures, "a success resets the count");
         Assert.IsTrue(kit.Get(webHook.Id).Active);
 
         // Two failures before the success do not count: it takes three new ones.
@@ -93,6 +93,6 @@ public sealed class FailureCountTests
 
         var notification = kit.NotificationsOf(webHook.Id).Single();
         StringAssert.Contains(notification.Message, "410 Gone");
-        Assert.AreEqual(1, kit.Document(webHook.Id).Failures);
+        Assert.AreEqual(1, kit.Record(webHook.Id).Failures);
     }
 }

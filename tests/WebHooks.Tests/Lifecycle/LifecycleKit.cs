@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using WebHooks.Lifecycle;
 using WebHooks.Management;
 using WebHooks.Storage;
 using WebHooks.Tests.Support;
@@ -29,7 +30,7 @@ internal sealed partial class LifecycleKit : IAsyncDisposable
     public FakeTimeProvider? Clock { get; }
     public IDictionary<string, string> Settings { get; }
     public WebHookOperations Ops => Host.Get<WebHookOperations>();
-    public Store Store => Host.Get<Store>();
+    public IWebHooksStorage Storage => Host.Get<IWebHooksStorage>();
 
     /// <param name="fakeClock">Run the service on a fake clock (advanced by the test), starting at a fixed moment.</param>
     public static async Task<LifecycleKit> StartAsync(bool fakeClock = false, IDictionary<string, string>? settings = null, string? email = null)
@@ -65,9 +66,14 @@ internal sealed partial class LifecycleKit : IAsyncDisposable
         return outcome.Result!;
     }
 
-    public WebHookView Get(int id) => Ops.Find(Account, id) ?? throw new AssertFailedException($"webhook {id} not found");
+    public WebHookView Get(int id) => Ops.FindAsync(Account, id).GetAwaiter().GetResult() ?? throw new AssertFailedException($"webhook {id} not found");
 
-    public WebHookDocument Document(int id) => Store.WebHooks.FindById(id);
+    /// <summary>The webhook as stored now, with its delivery state.</summary>
+    public WebHookRecord Record(int id) =>
+        Storage.WebHooks.FindAsync(Account, id).GetAwaiter().GetResult() ?? throw new AssertFailedException($"webhook {id} not found");
+
+    /// <summary>The events of the webhook's stream still stored, from the first.</summary>
+    public int EventsStoredFor(int id) => Storage.Events.ReadAsync(id, 0, long.MaxValue, 100_000).GetAwaiter().GetResult().Count;
 
     /// <summary>Publishes through <c>POST /api/events</c>; returns the event id and the number of webhooks it was kept for.</summary>
     public async Task<(string EventId, int WebHooks)> PublishAsync(int n, string? idempotencyKey = null, string @event = Event)
@@ -96,12 +102,14 @@ internal sealed partial class LifecycleKit : IAsyncDisposable
     /// when no attempt is in flight, or the attempt's timeout (on that clock) fires.
     /// </summary>
     public Task WaitUntilDeliveredAsync(int id, long sequence) =>
-        WaitUntilAsync(() => Document(id).Delivered >= sequence, $"webhook {id} delivered up to {sequence}");
+        WaitUntilAsync(() => Record(id).Offset.Delivered >= sequence, $"webhook {id} delivered up to {sequence}");
 
     public Task WaitUntilInactiveAsync(int id) => WaitUntilAsync(() => !Get(id).Active, $"webhook {id} deactivated");
 
-    public List<NotificationDocument> NotificationsOf(int webHookId) =>
-        [.. Store.Notifications.Find(n => n.WebHookId == webHookId).OrderBy(n => n.Id)];
+    public List<Notification> NotificationsOf(int webHookId) =>
+        [.. Storage.Notifications.ListAsync(Account, 10_000).GetAwaiter().GetResult().Where(n => n.WebHookId == webHookId).OrderBy(n => n.Id)];
+
+    public string LinkOf(Notification notification) => Host.Get<NotificationLinks>().PathOfAsync(notification).GetAwaiter().GetResult();
 
     /// <summary>Awaits a condition, checking it again and again until the deadline (no fixed sleep stands for "done").</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? deadline = null)

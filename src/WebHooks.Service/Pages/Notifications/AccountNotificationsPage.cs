@@ -7,7 +7,7 @@ namespace WebHooks.Service.Pages.Notifications;
 
 /// <summary>The signed-in account's system notifications, newest first, and the sign-in that leads there.</summary>
 public sealed class AccountNotificationsPage(
-    Store store,
+    IWebHooksStorage storage,
     NotificationLinks links,
     NotificationSession session,
     ActivationLinkPage linkPage,
@@ -20,7 +20,7 @@ public sealed class AccountNotificationsPage(
         var account = await session.AccountAsync(context);
         if (account is null) return Results.Redirect(context.Request.PathBase + "/notifications/signin");
 
-        var notifications = store.Notifications.Find(n => n.Account == account).OrderByDescending(n => n.Id).Take(MaxShown).ToList();
+        var notifications = await storage.Notifications.ListAsync(account, MaxShown);
         var body = new StringBuilder();
         body.Append($"""
             <form method="post" action="{E(context.Request.PathBase + "/notifications/signout")}" class="inline">
@@ -35,9 +35,9 @@ public sealed class AccountNotificationsPage(
 
         foreach (var notification in notifications)
         {
-            var webHook = store.WebHooks.FindById(notification.WebHookId);
-            var state = ActivationLinkPage.Classify(notification, webHook);
-            var link = context.Request.PathBase + links.PathOf(notification);
+            var webHook = await storage.WebHooks.FindAsync(account, notification.WebHookId);
+            var state = LinkRules.Classify(notification, webHook);
+            var link = context.Request.PathBase + await links.PathOfAsync(notification);
             var headingId = $"notification-{notification.Id}";
             body.Append($"""
                 <li class="card" aria-labelledby="{headingId}">

@@ -1,43 +1,29 @@
-using WebHooks.Delivery;
 using WebHooks.Lifecycle;
 using WebHooks.Storage;
 using static WebHooks.Service.Pages.Notifications.Html;
 
 namespace WebHooks.Service.Pages.Notifications;
 
-/// <summary>The reactivation page behind a notification's signed link (spec 6).</summary>
+/// <summary>The reactivation page behind a notification's signed link (spec 6); the buttons go through <see cref="WebHookActivation"/>.</summary>
 public sealed class ActivationLinkPage(
-    Store store,
+    IWebHooksStorage storage,
     NotificationLinks links,
-    ReplayBuffer buffer,
-    IDeliverySignals signals,
+    WebHookActivation activation,
     WebHooksOptions options,
-    TimeProvider time,
-    ILogger<ActivationLinkPage> logger)
+    TimeProvider time)
 {
     public const string ActivateAction = "activate";
     public const string ReplayAction = "replay";
 
-    /// <summary>The state of a notification's link; reading only.</summary>
-    public static LinkState Classify(NotificationDocument notification, WebHookDocument? webHook)
-    {
-        if (notification.Used is not null) return LinkState.Used;
-        // Ids can come back after a deletion: a webhook created after the notification is another one.
-        if (webHook is null || webHook.Account != notification.Account || webHook.Created > notification.Created) return LinkState.Deleted;
-        if (webHook.Active) return LinkState.ActiveAgain;
-        if (webHook.Deactivated != notification.Created) return LinkState.Superseded;
-        return LinkState.Open;
-    }
-
     /// <summary>GET: shows the webhook, the last error and the buffer, with the two buttons. Changes nothing.</summary>
-    public IResult Show(HttpContext context, int id)
+    public async Task<IResult> ShowAsync(HttpContext context, int id)
     {
         var token = context.Request.Query["token"].ToString();
-        var notification = store.Notifications.FindById(id);
-        if (notification is null || !links.IsValid(notification, token)) return InvalidLink(context);
+        var notification = await storage.Notifications.FindAsync(id);
+        if (notification is null || !await links.IsValidAsync(notification, token)) return InvalidLink(context);
 
-        var webHook = store.WebHooks.FindById(notification.WebHookId);
-        var state = Classify(notification, webHook);
+        var webHook = await storage.WebHooks.FindAsync(notification.Account, notification.WebHookId);
+        var state = LinkRules.Classify(notification, webHook);
         if (state != LinkState.Open) return Closed(context, state, notification, webHook, StatusCodes.Status200OK);
 
         var body =
@@ -67,60 +53,42 @@ public sealed class ActivationLinkPage(
     {
         if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
         var form = await context.Request.ReadFormAsync();
-        var token = form["token"].ToString();
         var action = form["action"].ToString();
         if (action is not (ActivateAction or ReplayAction))
             return Page(context, "Unknown action", Notice("Use one of the two buttons of the page. Nothing was changed.", "bad", alert: true),
                 StatusCodes.Status400BadRequest);
         var replay = action == ReplayAction;
-        var now = time.GetUtcNow().UtcDateTime;
 
-        var outcome = await store.WriteAsync(() =>
+        var outcome = await activation.ActivateThroughLinkAsync(id, form["token"].ToString(), replay);
+        if (outcome.LinkState == LinkState.Invalid || outcome.Outcome == ReactivationOutcome.NotFound) return InvalidLink(context);
+        if (outcome.Outcome == ReactivationOutcome.LinkClosed)
         {
-            var notification = store.Notifications.FindById(id);
-            if (notification is null || !links.IsValid(notification, token)) return new Used(LinkState.Invalid, null, null, 0, 0);
-            var webHook = store.WebHooks.FindById(notification.WebHookId);
-            var state = Classify(notification, webHook);
-            if (state != LinkState.Open) return new Used(state, notification, webHook, 0, 0);
-
-            var (replayed, discarded) = buffer.Reactivate(webHook!, replay);
-            store.WebHooks.Update(webHook!);
-            notification.Used = now;
-            store.Notifications.Update(notification);
-            return new Used(LinkState.Open, notification, webHook, replayed, discarded);
-        });
-
-        if (outcome.State == LinkState.Invalid) return InvalidLink(context);
-        if (outcome.State != LinkState.Open)
-            return Closed(context, outcome.State, outcome.Notification!, outcome.WebHook, StatusCodes.Status409Conflict);
+            var notification = await storage.Notifications.FindAsync(id);
+            return Closed(context, outcome.LinkState, notification!, outcome.WebHook, StatusCodes.Status409Conflict);
+        }
 
         var webHookId = outcome.WebHook!.Id;
-        logger.LogInformation("Webhook {WebHookId} activated from the link of notification {NotificationId}: {Replayed} events to replay, {Discarded} discarded",
-            webHookId, id, outcome.Replayed, outcome.Discarded);
-        signals.Changed(webHookId);
-
+        var (replayed, discarded) = ((int)outcome.Replayed, (int)outcome.Discarded);
         var what = replay
-            ? $"{outcome.Replayed} buffered {Plural(outcome.Replayed, "event is", "events are")} being delivered, in their original order, before any newer event."
-            : $"{outcome.Discarded} buffered {Plural(outcome.Discarded, "event was", "events were")} discarded; new events are delivered again.";
+            ? $"{replayed} buffered {Plural(replayed, "event is", "events are")} being delivered, in their original order, before any newer event."
+            : $"{discarded} buffered {Plural(discarded, "event was", "events were")} discarded; new events are delivered again.";
         var body =
             $"""
             {Notice($"Webhook {webHookId} is active again. {E(what)}", "ok")}
             <dl>
-            <dt>Replayed events</dt><dd data-field="replayedEvents">{outcome.Replayed}</dd>
-            <dt>Discarded events</dt><dd data-field="discardedEvents">{outcome.Discarded}</dd>
+            <dt>Replayed events</dt><dd data-field="replayedEvents">{replayed}</dd>
+            <dt>Discarded events</dt><dd data-field="discardedEvents">{discarded}</dd>
             </dl>
             <p><a href="{E(context.Request.PathBase + "/notifications")}">All notifications of your account</a></p>
             """;
         return Page(context, $"Webhook {webHookId} activated", body);
     }
 
-    private sealed record Used(LinkState State, NotificationDocument? Notification, WebHookDocument? WebHook, int Replayed, int Discarded);
-
     /// <summary>The webhook's details as this page and the account page show them.</summary>
-    internal string Details(WebHookDocument webHook, NotificationDocument notification)
+    internal string Details(WebHookRecord webHook, Notification notification)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var bufferEnd = buffer.BufferEnd(webHook);
+        var bufferEnd = BufferRules.BufferEnd(webHook.Deactivated ?? notification.Created, options.Buffer.Period);
         var purged = webHook.Deactivated is { } d && now >= d + options.Buffer.Retention;
         var bufferText = now < bufferEnd
             ? $"matching events published until {Time(bufferEnd)} are buffered too"
@@ -136,7 +104,7 @@ public sealed class ActivationLinkPage(
             <dt>URL</dt><dd>{E(webHook.Url)}</dd>
             <dt>Deactivated</dt><dd>{Time(webHook.Deactivated)}</dd>
             <dt>Last error</dt><dd data-field="lastError">{E(notification.LastError)}</dd>
-            <dt>Buffered events</dt><dd data-field="bufferedEvents">{buffer.Count(webHook)}{(purged ? " (dropped by the retention after " + E(options.Buffer.Retention.TotalDays.ToString("0.#")) + " days)" : "")}</dd>
+            <dt>Buffered events</dt><dd data-field="bufferedEvents">{webHook.BufferedEvents}{(purged ? " (dropped by the retention after " + E(options.Buffer.Retention.TotalDays.ToString("0.#")) + " days)" : "")}</dd>
             <dt>Buffer</dt><dd>{bufferText}</dd>
             {dropped}
             </dl>
@@ -144,7 +112,7 @@ public sealed class ActivationLinkPage(
     }
 
     /// <summary>What a link says once its buttons no longer apply.</summary>
-    internal static string ClosedText(LinkState state, NotificationDocument notification, WebHookDocument? webHook) => state switch
+    internal static string ClosedText(LinkState state, Notification notification, WebHookRecord? webHook) => state switch
     {
         LinkState.Used => $"This link was already used on {Time(notification.Used)}; a link works once. " +
                           (webHook is { Active: true } ? $"Webhook {notification.WebHookId} is active." : ""),
@@ -155,7 +123,7 @@ public sealed class ActivationLinkPage(
         _ => "",
     };
 
-    private static IResult Closed(HttpContext context, LinkState state, NotificationDocument notification, WebHookDocument? webHook, int status)
+    private static IResult Closed(HttpContext context, LinkState state, Notification notification, WebHookRecord? webHook, int status)
     {
         var title = state switch
         {

@@ -52,7 +52,7 @@ public static class NotificationPages
         pages.MapGet("/signin", (HttpContext c, AccountNotificationsPage page) => page.SignInFormAsync(c));
         pages.MapPost("/signin", (HttpContext c, AccountNotificationsPage page) => page.SignInAsync(c));
         pages.MapPost("/signout", (HttpContext c, AccountNotificationsPage page) => page.SignOutAsync(c));
-        pages.MapGet("/{id:int}", (HttpContext c, int id, ActivationLinkPage page) => page.Show(c, id));
+        pages.MapGet("/{id:int}", (HttpContext c, int id, ActivationLinkPage page) => page.ShowAsync(c, id));
         pages.MapPost("/{id:int}", (HttpContext c, int id, ActivationLinkPage page) => page.UseAsync(c, id));
     }
 

@@ -19,15 +19,15 @@ public sealed class NotificationSession(AccountService accounts)
     {
         var result = await context.AuthenticateAsync(NotificationPages.CookieScheme);
         if (!result.Succeeded || result.Principal?.Identity?.Name is not { } name) return null;
-        var account = accounts.Find(name);
+        var account = await accounts.FindAsync(name);
         return account is not null && result.Principal.FindFirstValue(StampClaim) == Stamp(account.PasswordHash) ? account.Name : null;
     }
 
     /// <summary>Checks the credentials (throttled like every login) and starts a session; false when they are wrong.</summary>
     public async Task<bool> SignInAsync(HttpContext context, string? name, string? password)
     {
-        var account = accounts.Authenticate(name, password);
-        if (account is null || accounts.Find(account) is not { } document) return false;
+        var account = await accounts.AuthenticateAsync(name, password);
+        if (account is null || await accounts.FindAsync(account) is not { } document) return false;
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, account), new Claim(StampClaim, Stamp(document.PasswordHash))],
             NotificationPages.CookieScheme);

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace WebHooks.Storage.LiteDb;
+
+/// <summary>Attempts are keyed by webhook and a running number, so a webhook's attempts are one key range in time order.</summary>
+internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptStore
+{
+    private readonly ConcurrentDictionary<int, long> _last = new();
+
+    public Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
+    {
+        foreach (var attempt in attempts)
+        {
+            var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
+            c.Attempts.Insert(new AttemptDocument
+            {
+                Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
+                Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
+            });
+        }
+        return attempts.Count;
+    });
+
+    public Task<IReadOnlyList<DeliveryAttempt>> ListAsync(string account, int webHookId, int max, CancellationToken cancellationToken = default)
+    {
+        if (state.WebHook(webHookId) is not { } webHook || webHook.Account != account) return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
+        return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([.. db.Read.Attempts.Query()
+            .Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence))
+            .OrderByDescending(a => a.Key).Limit(max).ToEnumerable()
+            .Select(a => a.ToRecord())]);
+    }
+
+    /// <summary>Deletes the attempts older than <paramref name="cutoff"/>. Writer thread only.</summary>
+    public long Purge(Collections c, DateTime cutoff)
+    {
+        long deleted = 0;
+        foreach (var owner in c.Attempts.Query().Select(a => a.Key).ToEnumerable().Select(EventKey.OwnerOf).Distinct().ToList())
+        {
+            var lastOld = 0L;
+            foreach (var attempt in c.Attempts.Find(EventKey.Range(owner, 0, EventKey.MaxSequence)))
+            {
+                if (attempt.Created >= cutoff) break;
+                lastOld = EventKey.SequenceOf(attempt.Key);
+            }
+            if (lastOld > 0) deleted += c.Attempts.DeleteMany(EventKey.Range(owner, 0, lastOld));
+        }
+        return deleted;
+    }
+
+    private static long LastNumber(Collections c, int webHookId) =>
+        c.Attempts.Query().Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence)).OrderByDescending(a => a.Key).Limit(1).FirstOrDefault() is { } last
+            ? EventKey.SequenceOf(last.Key)
+            : 0;
+}

@@ -1,0 +1,370 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace WebHooks.Storage.LiteDb;
+
+/// <summary>
+/// The one LiteDB file of the process. Reads may run on any thread; every write runs on one dedicated writer thread,
+/// which groups the writes waiting in its queue into one transaction (group commit), makes the commit durable with
+/// fdatasync of the log file, and only then completes the callers' tasks. LiteDB transactions belong to a thread, so
+/// none ever crosses an await.
+/// </summary>
+/// <remarks>
+/// When the file fails under a write (a full disk, say), LiteDB's pages are left in a state it cannot write from
+/// again. The writer then closes the file and opens it anew, every second until that works; meanwhile every call
+/// fails at once with <see cref="StorageUnavailableException"/>. What was acknowledged was fsynced, so it survives.
+/// </remarks>
+internal sealed class Database : IDisposable
+{
+    private const int MaxBatch = 512;
+    private static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger;
+    private readonly BlockingCollection<PendingWrite> _queue = new();
+    private readonly Thread _writer;
+    private readonly FileStream _processLock;
+    private readonly List<Action> _reloadHandlers = [];
+    private volatile Collections? _open;
+    private LogFileSync? _logSync;
+    private string? _unavailable;
+
+    public Database(string path, ILogger logger)
+    {
+        _logger = logger;
+        Path = System.IO.Path.GetFullPath(path);
+        OwnerOnlyFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _processLock = LockAgainstOtherProcesses(Path);
+        _open = Open();
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "store-writer" };
+        _writer.Start();
+    }
+
+    public string Path { get; }
+
+    /// <summary>The collections, for reading. Throws <see cref="StorageUnavailableException"/> while the file is being reopened.</summary>
+    public Collections Read => _open ?? throw Unavailable();
+
+    public bool IsAvailable => _open is not null && _writer.IsAlive && !_queue.IsAddingCompleted;
+
+    /// <summary>
+    /// Called on the writer thread after writes were rolled back or the file was reopened, so that state kept in
+    /// memory beside the database is reloaded from what was really committed.
+    /// </summary>
+    public void OnReload(Action handler)
+    {
+        lock (_reloadHandlers) _reloadHandlers.Add(handler);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer thread, in a transaction; the task completes once it is durable.</summary>
+    public Task<T> WriteAsync<T>(Func<Collections, T> work)
+    {
+        var pending = new PendingWrite<T>(work);
+        if (_open is null) pending.Fail(Unavailable());
+        else
+        {
+            try { _queue.Add(pending); }
+            catch (InvalidOperationException) { pending.Fail(new ObjectDisposedException(nameof(Database))); }
+        }
+        return pending.Task;
+    }
+
+    private Collections Open()
+    {
+        OwnerOnlyFiles.Prepare(Path);
+        OwnerOnlyFiles.Prepare(LogPath(Path));
+        var mapper = new BsonMapper { EmptyStringToNull = false, TrimWhitespace = false };
+        // BsonMapper builds its type maps lazily and not thread-safely (LiteDB #2536): build them now.
+        mapper.ToDocument(new AccountDocument());
+        mapper.ToDocument(new ApiKeyDocument());
+        mapper.ToDocument(new StreamDocument());
+        mapper.ToDocument(new EventDocument());
+        mapper.ToDocument(new WebHookDocument());
+        mapper.ToDocument(new IdempotencyDocument());
+        mapper.ToDocument(new NotificationDocument());
+        mapper.ToDocument(new AttemptDocument());
+        mapper.ToDocument(new SettingDocument());
+
+        var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true };
+        _logSync?.Dispose();
+        _logSync = new LogFileSync(LogPath(Path));
+        return new Collections(db);
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (true)
+        {
+            PendingWrite? first;
+            try
+            {
+                if (!_queue.TryTake(out first, TimeSpan.FromSeconds(1)))
+                {
+                    if (_queue.IsCompleted) return;
+                    if (_open is null) TryReopen();
+                    else CheckpointWhenIdle();
+                    continue;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return; // completed: disposing
+            }
+
+            batch.Clear();
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            if (_open is null && !TryReopen())
+            {
+                foreach (var write in batch) write.Fail(Unavailable());
+                continue;
+            }
+            RunBatch(_open!, batch);
+        }
+    }
+
+    private void RunBatch(Collections db, List<PendingWrite> batch)
+    {
+        try
+        {
+            db.Database.BeginTrans();
+            foreach (var write in batch) write.Run(db);
+            db.Database.Commit();
+            _logSync!.Sync();
+            foreach (var write in batch) write.Complete();
+            return;
+        }
+        catch (Exception e) when (IsFileFailure(e))
+        {
+            FailFile(e, batch);
+            return;
+        }
+        catch (Exception e)
+        {
+            Rollback(db);
+            if (batch.Count > 1) _logger.LogWarning(e, "A group of {Count} writes failed; retrying them one by one", batch.Count);
+        }
+
+        // One bad write must not take the others down with it.
+        foreach (var write in batch)
+        {
+            try
+            {
+                db.Database.BeginTrans();
+                write.Run(db);
+                db.Database.Commit();
+                _logSync!.Sync();
+                write.Complete();
+            }
+            catch (Exception e) when (IsFileFailure(e))
+            {
+                FailFile(e, batch);
+                return;
+            }
+            catch (Exception e)
+            {
+                Rollback(db);
+                write.Fail(e);
+            }
+        }
+    }
+
+    /// <summary>The file failed under us: fail the writes, close it, and reopen it as soon as that works.</summary>
+    private void FailFile(Exception e, List<PendingWrite> batch)
+    {
+        _unavailable = e.Message;
+        _logger.LogError(e, "Writing the database {Path} failed; closing it and opening it again until that works", Path);
+        var failure = Unavailable(e);
+        foreach (var write in batch) write.Fail(failure);
+        var broken = _open;
+        _open = null;
+        try { broken?.Database.Dispose(); }
+        catch (Exception closing) { _logger.LogDebug(closing, "Closing the failed database"); }
+        TryReopen();
+    }
+
+    private bool TryReopen()
+    {
+        if (_open is not null) return true;
+        try
+        {
+            var reopened = Open();
+            _open = reopened;
+            NotifyReload();
+            _logger.LogWarning("The database {Path} is open again after a failure ({Reason})", Path, _unavailable);
+            _unavailable = null;
+            return true;
+        }
+        catch (Exception e)
+        {
+            _open = null;
+            _logger.LogDebug(e, "Reopening the database failed; trying again in {Delay}", ReopenDelay);
+            Thread.Sleep(ReopenDelay); // the writer thread's own pace: nothing waits on it while the file is closed
+            return false;
+        }
+    }
+
+    /// <summary>I/O errors, and LiteDB's complaints about the pages an I/O error left behind.</summary>
+    private static bool IsFileFailure(Exception e) =>
+        e is IOException and not DatabaseInUseException || e.InnerException is IOException
+        || (e is LiteException lite && lite.Message.Contains("writable", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Rolls back and reloads what is kept in memory; never throws, so the writer thread lives on.</summary>
+    private void Rollback(Collections db)
+    {
+        try { db.Database.Rollback(); }
+        catch (Exception e) { _logger.LogError(e, "Rollback failed"); }
+        NotifyReload();
+    }
+
+    private void NotifyReload()
+    {
+        Action[] handlers;
+        lock (_reloadHandlers) handlers = [.. _reloadHandlers];
+        foreach (var handler in handlers)
+        {
+            try { handler(); }
+            catch (Exception e) { _logger.LogError(e, "Reloading state from the database failed"); }
+        }
+    }
+
+    private void CheckpointWhenIdle()
+    {
+        try
+        {
+            var log = new FileInfo(LogPath(Path));
+            if (log.Exists && log.Length > 4 * 1024 * 1024) _open?.Database.Checkpoint();
+        }
+        catch (Exception e) when (IsFileFailure(e))
+        {
+            FailFile(e, []);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Checkpoint failed");
+        }
+    }
+
+    private StorageUnavailableException Unavailable(Exception? inner = null) =>
+        new($"the database cannot be written now ({_unavailable ?? inner?.Message ?? "reopening"}); try again shortly", inner);
+
+    /// <summary>
+    /// LiteDB's direct mode does not keep a second process out of the file on Linux, and two writers would corrupt
+    /// it: an exclusive lock on a file beside it does.
+    /// </summary>
+    private static FileStream LockAgainstOtherProcesses(string dataPath)
+    {
+        try
+        {
+            OwnerOnlyFiles.Prepare(dataPath + ".lock");
+            return new FileStream(dataPath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new DatabaseInUseException(dataPath, e);
+        }
+    }
+
+    public static string LogPath(string dataPath) =>
+        System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(dataPath)!,
+            System.IO.Path.GetFileNameWithoutExtension(dataPath) + "-log" + System.IO.Path.GetExtension(dataPath));
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _writer.Join();
+        _open?.Database.Dispose();
+        _open = null;
+        _logSync?.Dispose();
+        _queue.Dispose();
+        _processLock.Dispose();
+    }
+
+    private abstract class PendingWrite
+    {
+        public abstract void Run(Collections db);
+        public abstract void Complete();
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class PendingWrite<T>(Func<Collections, T> work) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+        public override void Run(Collections db) => _result = work(db);
+        public override void Complete() => _done.TrySetResult(_result!);
+        public override void Fail(Exception e) => _done.TrySetException(e);
+    }
+
+    /// <summary>
+    /// LiteDB 5 does not fsync its commits (they reach the OS, not the disk, until a checkpoint). fdatasync of the
+    /// log file after each group commit makes an acknowledged write survive a power cut.
+    /// </summary>
+    private sealed class LogFileSync(string path) : IDisposable
+    {
+        private int _fd = -1;
+
+        public void Sync()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            if (_fd < 0) _fd = open(path, 0 /* O_RDONLY */);
+            if (_fd >= 0 && fdatasync(_fd) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                close(_fd); // the file may have been replaced: open it again next time
+                _fd = -1;
+                if (errno is 28 /* ENOSPC */ or 5 /* EIO */ or 122 /* EDQUOT */)
+                    throw new IOException($"fdatasync of {path} failed (errno {errno})");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_fd >= 0) close(_fd);
+            _fd = -1;
+        }
+
+        [DllImport("libc", SetLastError = true)] private static extern int open(string path, int flags);
+        [DllImport("libc", SetLastError = true)] private static extern int fdatasync(int fd);
+        [DllImport("libc")] private static extern int close(int fd);
+    }
+}
+
+/// <summary>The collections of one open database file.</summary>
+internal sealed class Collections
+{
+    public Collections(LiteDatabase database)
+    {
+        Database = database;
+        Accounts = database.GetCollection<AccountDocument>("accounts");
+        ApiKeys = database.GetCollection<ApiKeyDocument>("apikeys");
+        Streams = database.GetCollection<StreamDocument>("streams");
+        Events = database.GetCollection<EventDocument>("events");
+        WebHooks = database.GetCollection<WebHookDocument>("webhooks", BsonAutoId.Int32);
+        Idempotency = database.GetCollection<IdempotencyDocument>("idempotency");
+        Notifications = database.GetCollection<NotificationDocument>("notifications", BsonAutoId.Int32);
+        Attempts = database.GetCollection<AttemptDocument>("attempts");
+        Settings = database.GetCollection<SettingDocument>("settings");
+        Notifications.EnsureIndex(n => n.Account);
+    }
+
+    public LiteDatabase Database { get; }
+    public ILiteCollection<AccountDocument> Accounts { get; }
+    public ILiteCollection<ApiKeyDocument> ApiKeys { get; }
+    public ILiteCollection<StreamDocument> Streams { get; }
+    public ILiteCollection<EventDocument> Events { get; }
+    public ILiteCollection<WebHookDocument> WebHooks { get; }
+    public ILiteCollection<IdempotencyDocument> Idempotency { get; }
+    public ILiteCollection<NotificationDocument> Notifications { get; }
+    public ILiteCollection<AttemptDocument> Attempts { get; }
+    public ILiteCollection<SettingDocument> Settings { get; }
+
+    public string? Setting(string name) => Settings.FindById(name)?.Value;
+
+    public void SetSetting(string name, string value) => Settings.Upsert(new SettingDocument { Name = name, Value = value });
+}

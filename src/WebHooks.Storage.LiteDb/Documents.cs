@@ -1,0 +1,167 @@
+using LiteDB;
+using WebHooks.Delivery;
+
+namespace WebHooks.Storage.LiteDb;
+
+// The stored shapes. Their names and fields are those of the first version (files written by it open as they are,
+// see Upgrade), with fields added since. Events form one append-only log per (account, event type): a "stream".
+
+internal sealed class AccountDocument
+{
+    [BsonId] public string Name { get; set; } = "";
+    public string PasswordHash { get; set; } = "";
+    public string? Email { get; set; }
+    public DateTime Created { get; set; }
+
+    public Account ToRecord() => new(Name, PasswordHash, Email, Created);
+}
+
+internal sealed class ApiKeyDocument
+{
+    [BsonId] public string Hash { get; set; } = "";
+    public string Account { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public DateTime Created { get; set; }
+    public DateTime? Revoked { get; set; }
+}
+
+internal sealed class StreamDocument
+{
+    [BsonId] public int Id { get; set; }
+    public string Account { get; set; } = "";
+    public string Event { get; set; } = "";
+}
+
+internal sealed class EventDocument
+{
+    /// <summary>Stream id in the high bits, sequence in the low ones: see <see cref="EventKey"/>.</summary>
+    [BsonId] public long Key { get; set; }
+    public string EventId { get; set; } = "";
+    public DateTime Published { get; set; }
+    public string Data { get; set; } = "";
+}
+
+/// <summary>A webhook and its delivery state. Held in memory too (<see cref="WebHookTable"/>): never changed once shared; writes store a changed copy.</summary>
+internal sealed class WebHookDocument
+{
+    [BsonId(autoId: false)] public int Id { get; set; }
+    public string Account { get; set; } = "";
+    public string App { get; set; } = "";
+    public string Event { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Secret { get; set; } = "";
+    public string? PreviousSecret { get; set; }
+    public DateTime? PreviousSecretUntil { get; set; }
+    public DateTime Created { get; set; }
+    public WebHookOrigin Origin { get; set; }
+    public int StreamId { get; set; }
+
+    public bool Active { get; set; } = true;
+    public DateTime? Deactivated { get; set; }
+    public string LastError { get; set; } = "";
+
+    /// <summary>Sequence of the last event this webhook is done with (delivered, discarded or skipped).</summary>
+    public long Delivered { get; set; }
+    public long? ReplayUntil { get; set; }
+    public long ResumeAfter { get; set; }
+
+    public int Failures { get; set; }
+    public DateTime? NextAttemptAt { get; set; }
+    public long DroppedEvents { get; set; }
+    public long? BufferClosedAt { get; set; }
+
+    [BsonIgnore] public DeliveryOffset Offset
+    {
+        get => new(Delivered, ReplayUntil, ResumeAfter);
+        set => (Delivered, ReplayUntil, ResumeAfter) = (value.Delivered, value.ReplayUntil, value.ResumeAfter);
+    }
+
+    public WebHookDocument Copy() => (WebHookDocument)MemberwiseClone();
+
+    public void Apply(DeliveryProgress progress)
+    {
+        Offset = progress.Offset;
+        Failures = progress.Failures;
+        NextAttemptAt = progress.NextAttemptAt;
+        LastError = progress.LastError;
+    }
+
+    public WebHookRecord ToRecord(long head) => new()
+    {
+        Id = Id, Account = Account, App = App, Event = Event, Url = Url,
+        Secrets = new WebHookSecrets(Secret, PreviousSecret, PreviousSecretUntil),
+        Created = Created, Origin = Origin, Active = Active, Deactivated = Deactivated, LastError = LastError,
+        Failures = Failures, NextAttemptAt = NextAttemptAt, Offset = Offset, DroppedEvents = DroppedEvents,
+        BufferClosedAt = BufferClosedAt, Head = head,
+    };
+}
+
+internal sealed class IdempotencyDocument
+{
+    /// <summary>
+    /// <c>account</c> + newline + hex SHA-256 of the key: LiteDB compares strings ignoring case, and keys are
+    /// compared exactly (spec 4), so the key itself is never the id.
+    /// </summary>
+    [BsonId] public string Id { get; set; } = "";
+    public DateTime Created { get; set; }
+    public string EventId { get; set; } = "";
+    public int WebHooks { get; set; }
+}
+
+internal sealed class NotificationDocument
+{
+    [BsonId(autoId: false)] public int Id { get; set; }
+    public string Account { get; set; } = "";
+    public string Type { get; set; } = "";
+    public int WebHookId { get; set; }
+    public DateTime Created { get; set; }
+    public string Message { get; set; } = "";
+    public string LastError { get; set; } = "";
+    public DateTime? Used { get; set; }
+
+    public Notification ToRecord() => new(Id, Account, Type, WebHookId, Created, Message, LastError, Used);
+}
+
+internal sealed class AttemptDocument
+{
+    /// <summary>Webhook id in the high bits, a running number in the low ones: a webhook's attempts are one key range, oldest first.</summary>
+    [BsonId] public long Key { get; set; }
+    public string EventId { get; set; } = "";
+    public string Event { get; set; } = "";
+    public int Attempt { get; set; }
+    public DateTime Created { get; set; }
+    public int Status { get; set; }
+    public int DurationMs { get; set; }
+    public bool Succeeded { get; set; }
+    public string Error { get; set; } = "";
+
+    public DeliveryAttempt ToRecord() =>
+        new((int)(Key >> EventKey.SequenceBits), EventId, Event, Attempt, Created, Status, DurationMs, Succeeded, Error);
+}
+
+internal sealed class SettingDocument
+{
+    [BsonId] public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+}
+
+/// <summary>Keys made of an owner (stream, webhook) in the high bits and a sequence in the low ones: one owner's rows are one contiguous, ordered range.</summary>
+internal static class EventKey
+{
+    public const int SequenceBits = 40;
+    public const long MaxSequence = (1L << SequenceBits) - 1;
+
+    public static long Of(int owner, long sequence) => ((long)owner << SequenceBits) | sequence;
+
+    public static long SequenceOf(long key) => key & MaxSequence;
+
+    public static int OwnerOf(long key) => (int)(key >> SequenceBits);
+
+    /// <summary>The owner's keys in (<paramref name="after"/>, <paramref name="upTo"/>].</summary>
+    /// <remarks>
+    /// Parameters, not literals: LiteDB caches a compiled expression by its text, and compiling one costs
+    /// milliseconds (it was most of the delivery loop's CPU when the bounds were literals).
+    /// </remarks>
+    public static BsonExpression Range(int owner, long after, long upTo) =>
+        BsonExpression.Create("_id BETWEEN @0 AND @1", Of(owner, Math.Max(0, after) + 1), Of(owner, Math.Min(upTo, MaxSequence)));
+}

@@ -1,0 +1,62 @@
+using WebHooks.Lifecycle;
+
+namespace WebHooks.Storage.LiteDb;
+
+internal sealed class EventStore(Database db, MemoryState state) : IEventStore
+{
+    public Task<Appended> AppendAsync(NewEvent e, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
+    {
+        var idempotencyId = e.IdempotencyKey is { Length: > 0 } key ? Upgrade.IdempotencyId(e.Account, key) : null;
+        if (idempotencyId is not null && c.Idempotency.FindById(idempotencyId) is { } earlier
+            && earlier.Id == idempotencyId && e.Now - earlier.Created < e.IdempotencyWindow)
+            return new Appended(earlier.EventId, earlier.WebHooks, [], [], Repeated: true);
+
+        List<int> queued = [], dropped = [];
+        var kept = 0;
+        // No webhook, no stream: an event nobody listens to is not stored.
+        if (state.FindStream(e.Account, e.Event) is { } streamId)
+        {
+            var head = state.Head(streamId);
+            foreach (var webHook in state.WebHooksOfStream(streamId))
+            {
+                if (BufferRules.Keeps(webHook.Active, webHook.Deactivated, e.Now, e.BufferPeriod))
+                {
+                    kept++;
+                    if (webHook.Active) queued.Add(webHook.Id);
+                    continue;
+                }
+                var closed = webHook.Copy();
+                closed.DroppedEvents++;
+                closed.BufferClosedAt ??= head;
+                state.Put(c, closed);
+                dropped.Add(webHook.Id);
+            }
+            if (kept > 0)
+            {
+                c.Events.Insert(new EventDocument { Key = EventKey.Of(streamId, head + 1), EventId = e.EventId, Published = e.Now, Data = e.Data });
+                state.SetHead(streamId, head + 1);
+            }
+        }
+        if (idempotencyId is not null)
+            c.Idempotency.Upsert(new IdempotencyDocument { Id = idempotencyId, Created = e.Now, EventId = e.EventId, WebHooks = kept });
+        return new Appended(e.EventId, kept, queued, dropped);
+    });
+
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default)
+    {
+        if (state.WebHook(webHookId) is not { } webHook || upTo <= after) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(
+            [.. db.Read.Events.Find(EventKey.Range(webHook.StreamId, after, upTo), limit: max).Select(d => ToRecord(d, webHook.Event))]);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
+    {
+        if (state.FindStream(account, eventName) is not { } streamId) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(
+            [.. db.Read.Events.Query().Where(EventKey.Range(streamId, 0, EventKey.MaxSequence)).OrderByDescending(d => d.Key).Limit(max).ToEnumerable()
+                .Select(d => ToRecord(d, eventName))]);
+    }
+
+    private static StoredEvent ToRecord(EventDocument d, string eventName) =>
+        new(EventKey.SequenceOf(d.Key), d.EventId, eventName, d.Published, d.Data);
+}

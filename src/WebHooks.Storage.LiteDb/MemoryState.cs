@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace WebHooks.Storage.LiteDb;
+
+/// <summary>
+/// What the process keeps in memory beside the file, so that the hot paths never read documents: every webhook,
+/// the webhooks of each stream, each stream's head (its last sequence) and the id counters. Only the writer thread
+/// changes it (inside its transactions); any thread reads it. After a rollback or a reopen it is loaded again from
+/// what was committed, and swapped in whole, so that a reader never sees it half loaded.
+/// </summary>
+internal sealed class MemoryState
+{
+    public const string NextWebHookIdSetting = "next-webhook-id";
+    public const string NextNotificationIdSetting = "next-notification-id";
+
+    private volatile Tables _tables = new();
+
+    public IEnumerable<WebHookDocument> WebHooks => _tables.WebHooks.Values;
+
+    public WebHookDocument? WebHook(int id) => _tables.WebHooks.GetValueOrDefault(id);
+
+    public IEnumerable<WebHookDocument> WebHooksOf(string account) =>
+        _tables.WebHooks.Values.Where(w => w.Account == account).OrderBy(w => w.Id);
+
+    /// <summary>The webhooks of a stream (an account's webhooks on one event).</summary>
+    public IEnumerable<WebHookDocument> WebHooksOfStream(int streamId)
+    {
+        var tables = _tables;
+        return tables.ByStream.TryGetValue(streamId, out var ids)
+            ? ids.Select(id => tables.WebHooks.GetValueOrDefault(id)).OfType<WebHookDocument>()
+            : [];
+    }
+
+    public int? FindStream(string account, string eventName) =>
+        _tables.StreamIds.TryGetValue((account, eventName), out var id) ? id : null;
+
+    public long Head(int streamId) => _tables.Heads.GetValueOrDefault(streamId);
+
+    public IEnumerable<int> StreamIds => _tables.Heads.Keys;
+
+    public WebHookRecord Record(WebHookDocument webHook) => webHook.ToRecord(Head(webHook.StreamId));
+
+    // ---- writer thread only ----
+
+    /// <summary>The stream's id, created if there is none yet.</summary>
+    public int StreamFor(Collections db, string account, string eventName)
+    {
+        var tables = _tables;
+        if (tables.StreamIds.TryGetValue((account, eventName), out var id)) return id;
+        id = tables.StreamIds.IsEmpty ? 1 : tables.StreamIds.Values.Max() + 1;
+        db.Streams.Insert(new StreamDocument { Id = id, Account = account, Event = eventName });
+        tables.StreamIds[(account, eventName)] = id;
+        tables.Heads[id] = 0;
+        return id;
+    }
+
+    public void SetHead(int streamId, long head) => _tables.Heads[streamId] = head;
+
+    /// <summary>Stores the document and shares it (it must not change afterwards).</summary>
+    public void Put(Collections db, WebHookDocument webHook, bool isNew = false)
+    {
+        if (isNew) db.WebHooks.Insert(webHook);
+        else db.WebHooks.Update(webHook);
+        var tables = _tables;
+        tables.WebHooks[webHook.Id] = webHook;
+        if (isNew) tables.ByStream.AddOrUpdate(webHook.StreamId, [webHook.Id], (_, ids) => [.. ids, webHook.Id]);
+    }
+
+    public void Remove(Collections db, WebHookDocument webHook)
+    {
+        db.WebHooks.Delete(webHook.Id);
+        db.Attempts.DeleteMany(EventKey.Range(webHook.Id, 0, EventKey.MaxSequence)); // its attempts go with it
+        var tables = _tables;
+        tables.WebHooks.TryRemove(webHook.Id, out _);
+        tables.ByStream.AddOrUpdate(webHook.StreamId, [], (_, ids) => [.. ids.Where(id => id != webHook.Id)]);
+    }
+
+    /// <summary>The next id of a kind (webhooks, notifications): counted in the file, so ids are never used twice.</summary>
+    public static int NextId(Collections db, string setting)
+    {
+        var next = int.Parse(db.Setting(setting) ?? "1", CultureInfo.InvariantCulture);
+        db.SetSetting(setting, (next + 1).ToString(CultureInfo.InvariantCulture));
+        return next;
+    }
+
+    /// <summary>Loads everything from what the file holds now.</summary>
+    public void Load(Collections db)
+    {
+        var tables = new Tables();
+        foreach (var stream in db.Streams.FindAll())
+        {
+            tables.StreamIds[(stream.Account, stream.Event)] = stream.Id;
+            var last = db.Events.Query().Where(EventKey.Range(stream.Id, 0, EventKey.MaxSequence))
+                .OrderByDescending(e => e.Key).Limit(1).FirstOrDefault();
+            tables.Heads[stream.Id] = last is null ? 0 : EventKey.SequenceOf(last.Key);
+        }
+        foreach (var webHook in db.WebHooks.FindAll())
+        {
+            tables.WebHooks[webHook.Id] = webHook;
+            tables.ByStream.AddOrUpdate(webHook.StreamId, [webHook.Id], (_, ids) => [.. ids, webHook.Id]);
+            // Retention may have deleted every event of a stream: its consumers still remember how far it went.
+            var floor = Math.Max(webHook.Delivered, Math.Max(webHook.ResumeAfter, webHook.BufferClosedAt ?? 0));
+            if (floor > tables.Heads.GetValueOrDefault(webHook.StreamId)) tables.Heads[webHook.StreamId] = floor;
+        }
+        _tables = tables;
+    }
+
+    private sealed class Tables
+    {
+        public readonly ConcurrentDictionary<int, WebHookDocument> WebHooks = new();
+        public readonly ConcurrentDictionary<int, int[]> ByStream = new();
+        public readonly ConcurrentDictionary<(string Account, string Event), int> StreamIds = new();
+        public readonly ConcurrentDictionary<int, long> Heads = new();
+    }
+}

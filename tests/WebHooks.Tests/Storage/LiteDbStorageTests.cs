@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebHooks.Delivery;
+using WebHooks.Lifecycle;
+using WebHooks.Storage;
+using WebHooks.Storage.LiteDb;
+
+namespace WebHooks.Tests.Storage;
+
+/// <summary>What only the embedded store does: one process per file, reopening, surviving a bad write, upgrading old files.</summary>
+[TestClass]
+[TestCategory("Storage")]
+public sealed class LiteDbStorageTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+    private string _directory = null!;
+    private string DatabasePath => Path.Combine(_directory, "webhooks.db");
+
+    [TestInitialize]
+    public void Folder() => _directory = Directory.CreateTempSubdirectory("webhooks-litedb-").FullName;
+
+    [TestCleanup]
+    public void Clean() => Directory.Delete(_directory, recursive: true);
+
+    private LiteDbStorage Open(string? path = null) =>
+        LiteDbStorage.Open(new LiteDbStorageOptions { Path = path ?? DatabasePath }, NullLogger.Instance);
+
+    [TestMethod]
+    public async Task Webhooks_offsets_and_heads_survive_a_reopen_and_ids_are_never_used_twice()
+    {
+        int last;
+        await using (var storage = Open())
+        {
+            var ids = new List<int>();
+            for (var i = 0; i < 3; i++)
+                ids.Add((await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", $"http://127.0.0.1/{i}", "whsec_AAAA", T0), 100))!.Id);
+            await storage.Events.AppendAsync(new NewEvent("acme", "optin_finalized", "evt_1", "{\"n\":1}", null, T0, TimeSpan.FromDays(5), TimeSpan.FromDays(1)));
+            foreach (var id in ids[1..]) Assert.IsTrue(await storage.WebHooks.DeleteAsync("acme", id));
+            last = ids[^1];
+        }
+
+        await using (var storage = Open())
+        {
+            var kept = (await storage.WebHooks.ListAsync("acme")).Single();
+            Assert.AreEqual(1, kept.Head, "the stream's head survives");
+            Assert.AreEqual(0, kept.Offset.Delivered);
+            var created = await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", "http://127.0.0.1/new", "whsec_AAAA", T0), 100);
+            Assert.AreEqual(last + 1, created!.Id, "the highest id was deleted, and is still not used again");
+            Assert.AreEqual(1, created.Offset.Delivered, "a new webhook starts at the end of its stream");
+        }
+    }
+
+    [TestMethod]
+    public async Task A_second_process_on_the_same_file_is_refused()
+    {
+        await using var storage = Open();
+        var refused = Assert.ThrowsExactly<DatabaseInUseException>(() => Open());
+        StringAssert.Contains(refused.Message, "in use by another process");
+    }
+
+    [TestMethod]
+    public async Task One_failing_write_does_not_take_the_others_of_its_group_down()
+    {
+        using var db = new Database(DatabasePath, NullLogger.Instance);
+        var writes = Enumerable.Range(0, 50).Select(i => i == 25
+            ? db.WriteAsync<bool>(_ => throw new InvalidOperationException("boom"))
+            : db.WriteAsync(c => { c.SetSetting($"k{i}", "v"); return true; })).ToArray();
+
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => writes[25]);
+        foreach (var write in writes.Where((_, i) => i != 25)) Assert.IsTrue(await write);
+        Assert.AreEqual(49, db.Read.Settings.Count(s => s.Name.StartsWith("k")));
+    }
+
+    /// <summary>
+    /// A file written by the first release (tests/…/Fixtures/round1, made by fixturegen.cs.txt with that release's engine):
+    /// its accounts, webhooks, buffers and offsets come through, names in one spelling, ids never used again.
+    /// </summary>
+    [TestMethod]
+    public async Task A_file_of_the_first_release_opens_with_its_accounts_webhooks_buffers_and_offsets()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Storage", "Fixtures", "round1");
+        File.Copy(Path.Combine(fixture, "webhooks.db"), DatabasePath);
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture, "expected.json")));
+        var clock = expected.RootElement.GetProperty("clock").GetDateTime().ToUniversalTime();
+
+        await using var storage = Open();
+        CollectionAssert.AreEqual(new[] { "carol", "demo", "shop" }, (await storage.Accounts.ListAsync()).Select(a => a.Name).ToArray(),
+            "Shop is stored as shop now");
+        Assert.IsTrue(WebHooks.Accounts.PasswordHasher.Verify("shop-pw", (await storage.Accounts.FindAsync("shop"))!.PasswordHash));
+        Assert.AreEqual("ops@shop.example", (await storage.Accounts.FindAsync("shop"))!.Email);
+
+        foreach (var account in expected.RootElement.GetProperty("webHooks").EnumerateObject())
+        {
+            var stored = await storage.WebHooks.ListAsync(WebHooks.Accounts.AccountName.Normalize(account.Name));
+            var wanted = account.Value.EnumerateArray().ToList();
+            Assert.AreEqual(wanted.Count, stored.Count, account.Name);
+            foreach (var (w, s) in wanted.Zip(stored))
+            {
+                var what = $"{account.Name}: webhook {s.Id}";
+                Assert.AreEqual(w.GetProperty("Id").GetInt32(), s.Id, what);
+                Assert.AreEqual(w.GetProperty("Url").GetString(), s.Url, what);
+                Assert.AreEqual(w.GetProperty("Secret").GetString(), s.Secrets.Current, what);
+                Assert.AreEqual(w.GetProperty("Active").GetBoolean(), s.Active, what);
+                Assert.AreEqual(w.GetProperty("LastError").GetString(), s.LastError, what);
+                Assert.AreEqual(w.GetProperty("BufferedEvents").GetInt32(), s.BufferedEvents, what + ": buffered events");
+                Assert.AreEqual(w.GetProperty("Created").GetDateTime().ToUniversalTime(), s.Created, what);
+            }
+        }
+
+        // demo's webhook 2: deactivated with 5 buffered (2 undelivered + 3 published after the deactivation); replayed in order.
+        var two = (await storage.WebHooks.ReactivateAsync(new Reactivate("demo", 2, Replay: true, clock)));
+        Assert.AreEqual((ReactivationOutcome.Activated, 5L), (two.Outcome, two.Replayed));
+        CollectionAssert.AreEqual(EventIdsOf(expected, "demo", "optin_finalized", 4, 5, 6, 7, 8), await EventIdsAsync(storage, 2, two.WebHook!.Offset));
+
+        // carol's webhook 7: in the middle of a replay (402-404 left), then 406; 405 came after the buffer period and is skipped.
+        var seven = (await storage.WebHooks.FindAsync("carol", 7))!;
+        CollectionAssert.AreEqual(EventIdsOf(expected, "carol", "optin_finalized", 402, 403, 404, 406), await EventIdsAsync(storage, 7, seven.Offset));
+
+        // Shop's webhook 3: its buffer period is over; 2 kept, 2 dropped, and the count is arithmetic from the recorded end.
+        var three = (await storage.WebHooks.FindAsync("shop", 3))!;
+        Assert.AreEqual((2L, 2L), (three.BufferedEvents, three.DroppedEvents));
+
+        // Idempotency keys are exact now, and the old record still answers within its window.
+        var earlier = expected.RootElement.GetProperty("idempotency")[0].GetProperty("EventId").GetString();
+        var repeat = await storage.Events.AppendAsync(new NewEvent("demo", "optin_finalized", "evt_new", "{}", "order-1", clock, TimeSpan.FromDays(5), TimeSpan.FromDays(30)));
+        Assert.AreEqual((earlier, true), (repeat.EventId, repeat.Repeated));
+        var other = await storage.Events.AppendAsync(new NewEvent("demo", "optin_finalized", "evt_other", "{}", "ORDER-1", clock, TimeSpan.FromDays(5), TimeSpan.FromDays(30)));
+        Assert.IsFalse(other.Repeated, "ORDER-1 is another key");
+
+        // Ids go on after the highest: webhook 5 was deleted, 8 is the last.
+        var created = await storage.WebHooks.CreateAsync(new NewWebHook("demo", "app", "optin_finalized", "http://127.0.0.1/x", "whsec_AAAA", clock), 100);
+        Assert.AreEqual(9, created!.Id);
+    }
+
+    private static string[] EventIdsOf(JsonDocument expected, string account, string eventName, params int[] numbers) =>
+        [.. numbers.Select(n => expected.RootElement.GetProperty("published").EnumerateArray()
+            .Single(p => p.GetProperty("account").GetString() == account && p.GetProperty("event").GetString() == eventName && p.GetProperty("n").GetInt32() == n)
+            .GetProperty("eventId").GetString()!)];
+
+    /// <summary>The events a webhook delivers from <paramref name="offset"/> on, following the offset's rules.</summary>
+    private static async Task<string[]> EventIdsAsync(IWebHooksStorage storage, int webHookId, DeliveryOffset offset)
+    {
+        var ids = new List<string>();
+        for (var guard = 0; guard < 100; guard++)
+        {
+            var next = await storage.Events.ReadAsync(webHookId, offset.Delivered, offset.ReadLimit(long.MaxValue), 1);
+            if (next.Count == 0) return [.. ids];
+            ids.Add(next[0].EventId);
+            offset = offset.Advance(next[0].Sequence);
+        }
+        throw new AssertFailedException("more events than expected");
+    }
+}
