@@ -16,6 +16,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     private readonly Database _database;
     private readonly ChangeListener _listener;
     private readonly Migrator _migrator;
+    private int _disposed;
 
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
     {
@@ -79,6 +80,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _listener.DisposeAsync();
         await _source.DisposeAsync();
     }
