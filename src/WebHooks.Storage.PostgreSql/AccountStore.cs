@@ -26,8 +26,10 @@ internal sealed class AccountStore(Database database) : IAccountStore
     public async Task<IReadOnlyList<int>?> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
         await database.InTransactionAsync<IReadOnlyList<int>?>(async (c, tx) =>
         {
-            // The account's row lock keeps CreateAsync from adding a webhook meanwhile.
-            var exists = await c.Command("SELECT true FROM accounts WHERE name = @name FOR UPDATE", tx)
+            // Keeps CreateAsync from adding a webhook meanwhile. NO KEY UPDATE, not UPDATE: a lane that is
+            // deactivating one of the webhooks holds the webhook row and takes KEY SHARE on this row for its
+            // notification; with FOR UPDATE the two would deadlock.
+            var exists = await c.Command("SELECT true FROM accounts WHERE name = @name FOR NO KEY UPDATE", tx)
                 .With("name", name).ScalarAsync<bool>(cancellationToken);
             if (!exists) return null;
 
