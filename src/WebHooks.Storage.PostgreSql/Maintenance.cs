@@ -13,8 +13,10 @@ internal sealed class Maintenance(Database database, ILogger logger) : IMaintena
     {
         int purgedBuffers = 0;
         long purgedEvents = 0, deletedEvents = 0;
-        var streams = await database.RunAsync(c => c.Command("SELECT id FROM streams ORDER BY id").ListAsync(r => r.GetInt32(0), cancellationToken),
-            cancellationToken);
+        // Only streams that hold events: where none are left, no buffer holds anything and nothing can be deleted.
+        var streams = await database.RunAsync(c => c.Command(
+                "SELECT id FROM streams s WHERE EXISTS (SELECT FROM events e WHERE e.stream_id = s.id) ORDER BY id")
+            .ListAsync(r => r.GetInt32(0), cancellationToken), cancellationToken);
         foreach (var stream in streams)
         {
             var (buffers, buffered, unneeded) = await DropExpiredBuffersAsync(stream, policy, cancellationToken);
