@@ -1,0 +1,127 @@
+using Npgsql;
+using WebHooks.Lifecycle;
+using WebHooks.Storage.PostgreSql.Signals;
+
+namespace WebHooks.Storage.PostgreSql;
+
+/// <summary>
+/// The event log: one row per event in its stream, however many webhooks listen. Sequence numbers are assigned
+/// under the stream's row lock, so per-stream order is sequence order even when a later transaction commits first.
+/// </summary>
+internal sealed class EventStore(Database database) : IEventStore
+{
+    public async Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default)
+    {
+        // One event per transaction for now; AppendInAsync works on an open transaction, so that concurrent
+        // publishes can later be grouped into one commit (and one NOTIFY) without changing its rules.
+        var (appended, wake) = await database.InTransactionAsync(async (c, tx) =>
+        {
+            var result = await AppendInAsync(c, tx, newEvent, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, result.Wake, cancellationToken);
+            return result;
+        }, cancellationToken);
+        return appended;
+    }
+
+    /// <summary>The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit.</summary>
+    internal static async Task<(Appended Appended, IReadOnlyList<int> Wake)> AppendInAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(e.IdempotencyKey) && await ClaimKeyAsync(c, tx, e, cancellationToken) is { } earlier)
+            return (earlier, []);
+
+        var stream = (await c.Command("SELECT id, last_seq, last_published FROM streams WHERE account = @account AND event = @event FOR UPDATE", tx)
+            .With("account", e.Account).With("event", e.Event)
+            .ListAsync(r => (Id: r.GetInt32(0), Head: r.GetInt64(1), LastPublished: r.NullableDateTime(2)), cancellationToken)).SingleOrDefault();
+
+        // No stream: no webhook was ever made for (account, event), so nobody keeps the event.
+        var webHooks = stream.Id == 0 ? [] : await c.Command($"SELECT {WebHookRows.Columns} FROM {WebHookRows.From} WHERE w.stream_id = @stream ORDER BY w.id", tx)
+            .With("stream", stream.Id).ListAsync(WebHookRows.Read, cancellationToken);
+
+        bool Keeps(WebHookRecord w) => BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod);
+        var kept = webHooks.Where(Keeps).ToList();
+        var dropped = new List<int>();
+        if (webHooks.Count > kept.Count)
+        {
+            // Decide again on the locked rows: one may have been reactivated since the read above.
+            var candidates = webHooks.Where(w => !Keeps(w)).Select(w => w.Id).ToArray();
+            var locked = await c.Command($"SELECT {WebHookRows.Columns} FROM {WebHookRows.From} WHERE w.id = ANY(@ids) ORDER BY w.id FOR UPDATE OF w", tx)
+                .With("ids", candidates).ListAsync(WebHookRows.Read, cancellationToken);
+            kept.AddRange(locked.Where(Keeps));
+            dropped.AddRange(locked.Where(w => !Keeps(w)).Select(w => w.Id));
+            if (dropped.Count > 0)
+                // The buffer closes at the head before this append: the last event it keeps.
+                await c.Command("""
+                        UPDATE webhooks SET dropped_events = dropped_events + 1, buffer_closed_at = COALESCE(buffer_closed_at, @head)
+                        WHERE id = ANY(@ids)
+                        """, tx)
+                    .With("head", stream.Head).With("ids", dropped.ToArray()).ExecuteAsync(cancellationToken);
+        }
+
+        if (kept.Count > 0)
+        {
+            // Publish times never go back within a stream, whatever the instances' clocks say.
+            var published = stream.LastPublished is { } last && last > Sql.Utc(e.Now) ? last : Sql.Utc(e.Now);
+            await c.Command("""
+                    INSERT INTO events (stream_id, seq, event_id, published, data) VALUES (@stream, @seq, @event_id, @published, @data);
+                    UPDATE streams SET last_seq = @seq, last_published = @published WHERE id = @stream;
+                    """, tx)
+                .With("stream", stream.Id).With("seq", stream.Head + 1).With("event_id", e.EventId).With("published", published)
+                .With("data", e.Data).ExecuteAsync(cancellationToken);
+        }
+
+        if (!string.IsNullOrEmpty(e.IdempotencyKey))
+            await c.Command("UPDATE idempotency SET webhooks = @webhooks WHERE account = @account AND key = @key", tx)
+                .With("webhooks", kept.Count).With("account", e.Account).With("key", e.IdempotencyKey).ExecuteAsync(cancellationToken);
+
+        var queued = kept.Where(w => w.Active).Select(w => w.Id).Order().ToList();
+        dropped.Sort();
+        return (new Appended(e.EventId, kept.Count, queued, dropped), queued);
+    }
+
+    /// <summary>
+    /// Takes the idempotency key for this publish, or returns the earlier reply when it is taken and not expired.
+    /// The insert waits for a concurrent publish with the same key, so exactly one of them stores its event.
+    /// </summary>
+    private static async Task<Appended?> ClaimKeyAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
+    {
+        var claimed = await c.Command("""
+                INSERT INTO idempotency AS i (account, key, created, event_id, webhooks) VALUES (@account, @key, @now, @event_id, 0)
+                ON CONFLICT (account, key) DO UPDATE SET created = excluded.created, event_id = excluded.event_id, webhooks = 0
+                    WHERE i.created <= @expired
+                RETURNING true
+                """, tx)
+            .With("account", e.Account).With("key", e.IdempotencyKey).With("now", e.Now).With("event_id", e.EventId)
+            .With("expired", e.Now - e.IdempotencyWindow).ScalarAsync<bool>(cancellationToken);
+        if (claimed) return null;
+
+        return await c.Command("SELECT event_id, webhooks FROM idempotency WHERE account = @account AND key = @key", tx)
+            .With("account", e.Account).With("key", e.IdempotencyKey)
+            .SingleOrDefaultAsync(r => new Appended(r.GetString(0), r.GetInt32(1), [], [], Repeated: true), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default) =>
+        database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""
+                SELECT e.seq, e.event_id, s.event, e.published, e.data
+                FROM webhooks w JOIN streams s ON s.id = w.stream_id JOIN events e ON e.stream_id = w.stream_id
+                WHERE w.id = @id AND e.seq > @after AND e.seq <= @up_to
+                ORDER BY e.seq
+                LIMIT @max
+                """)
+            .With("id", webHookId).With("after", after).With("up_to", upTo).With("max", max)
+            .ListAsync(ReadEvent, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default) =>
+        database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""
+                SELECT e.seq, e.event_id, s.event, e.published, e.data
+                FROM streams s JOIN events e ON e.stream_id = s.id
+                WHERE s.account = @account AND s.event = @event
+                ORDER BY e.seq DESC
+                LIMIT @max
+                """)
+            .With("account", account).With("event", eventName).With("max", max)
+            .ListAsync(ReadEvent, cancellationToken), cancellationToken);
+
+    private static StoredEvent ReadEvent(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTime>(3), r.GetString(4));
+}

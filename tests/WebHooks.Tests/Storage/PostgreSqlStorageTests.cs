@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using WebHooks.Storage;
+using WebHooks.Storage.PostgreSql;
+using WebHooks.Tests.Support;
+
+namespace WebHooks.Tests.Storage;
+
+/// <summary>
+/// What only a shared database has: several instances (storages) on one schema, wake-ups between them, migrations
+/// that race, and the messages of a server that cannot be reached.
+/// </summary>
+[TestClass]
+[TestCategory("Storage")]
+[TestCategory("PostgreSql")]
+public sealed class PostgreSqlStorageTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly List<IAsyncDisposable> _cleanup = [];
+    private TestSchema _schema = null!;
+
+    [TestCleanup]
+    public async Task CleanAsync()
+    {
+        // Storages first (they were added after their schema), then the schemas.
+        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
+    }
+
+    private async Task<(PostgreSqlStorage First, PostgreSqlStorage Second)> TwoInstancesAsync()
+    {
+        var schema = _schema = await PostgreSqlServer.CreateSchemaAsync();
+        _cleanup.Add(schema);
+        var first = schema.Open();
+        var second = schema.Open();
+        _cleanup.Add(first);
+        _cleanup.Add(second);
+        await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
+        Assert.IsTrue(await first.Accounts.AddAsync(new Account("acme", "hash", null, T0)));
+        return (first, second);
+    }
+
+    private static async Task<WebHookRecord> CreateAsync(IWebHooksStorage storage) =>
+        (await storage.WebHooks.CreateAsync(new NewWebHook("acme", "shop", "optin_finalized", "https://example.com/", "whsec_x", T0), 100))!;
+
+    private static NewEvent Event(int n) =>
+        new("acme", "optin_finalized", $"evt_{n}", $"{{\"n\":{n}}}", null, T0.AddMilliseconds(n), TimeSpan.FromDays(5), TimeSpan.FromHours(24));
+
+    [TestMethod]
+    public async Task Two_instances_on_an_empty_schema_migrate_it_once()
+    {
+        var schema = await PostgreSqlServer.CreateSchemaAsync();
+        _cleanup.Add(schema);
+        var instances = Enumerable.Range(0, 3).Select(_ => schema.Open()).ToList();
+        _cleanup.AddRange(instances);
+
+        await Task.WhenAll(instances.Select(i => i.MigrateAsync()));
+
+        await using var connection = new NpgsqlConnection(schema.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*), min(version) FROM schema_migrations", connection);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.AreEqual((1L, 1), (reader.GetInt64(0), reader.GetInt32(1)), "0001 applied once");
+    }
+
+    [TestMethod]
+    public async Task A_lane_has_one_owner_across_instances()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? first : second).Lanes.TryClaimAsync(webHook.Id)));
+
+        var lease = claims.Single(c => c is not null)!;
+        Assert.IsNull(await second.Lanes.TryClaimAsync(webHook.Id));
+        await first.Lanes.ReleaseAsync(lease, null);
+        Assert.IsNotNull(await second.Lanes.TryClaimAsync(webHook.Id), "released: any instance may claim it");
+        Assert.IsNull(await first.Lanes.SaveAsync(lease, lease.WebHook.Progress), "the first owner's token is dead");
+    }
+
+    [TestMethod]
+    public async Task A_publish_on_one_instance_wakes_the_other()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var touched = new ConcurrentQueue<IReadOnlyList<int>>();
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        second.Signals.WebHooksTouched += ids => { touched.Enqueue(ids); if (ids.Count > 0) seen.TrySetResult(); };
+        await second.Listening.WaitAsync(Deadline);
+        var webHook = await CreateAsync(first);
+        await seen.Task.WaitAsync(Deadline);
+        Assert.IsTrue(touched.Any(ids => ids.Contains(webHook.Id)), "creation wakes");
+        touched.Clear();
+
+        var appended = await first.Events.AppendAsync(Event(1));
+
+        CollectionAssert.AreEqual(new[] { webHook.Id }, appended.Queued.ToArray());
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!touched.Any(ids => ids.Contains(webHook.Id)))
+            await Task.Delay(20, deadline.Token); // polls the handler's queue; fails by cancellation at the deadline
+        Assert.AreEqual(TimeSpan.FromSeconds(1), second.Signals.PollInterval);
+    }
+
+    [TestMethod]
+    public async Task After_a_lost_connection_the_listener_says_look_at_everything()
+    {
+        var (_, second) = await TwoInstancesAsync();
+        var everything = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        second.Signals.WebHooksTouched += ids => { if (ids.Count == 0) everything.TrySetResult(); };
+        await second.Listening.WaitAsync(Deadline);
+
+        await using (var admin = new NpgsqlConnection(PostgreSqlServer.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND query LIKE '%' || @schema || '%'", admin);
+            kill.Parameters.AddWithValue("schema", _schema.Name);
+            Assert.IsTrue((long)(await kill.ExecuteScalarAsync())! >= 1, "the listeners' backends were found (both instances listen)");
+        }
+
+        await everything.Task.WaitAsync(Deadline);
+    }
+
+    [TestMethod]
+    public async Task Concurrent_appends_from_two_instances_keep_sequences_contiguous()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+
+        await Task.WhenAll(Enumerable.Range(1, 100).Select(n => (n % 2 == 0 ? first : second).Events.AppendAsync(Event(n))));
+
+        var stored = await second.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 1000);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 100).Select(n => (long)n).ToArray(), stored.Select(e => e.Sequence).ToArray());
+        CollectionAssert.AreEquivalent(Enumerable.Range(1, 100).Select(n => $"evt_{n}").ToArray(), stored.Select(e => e.EventId).ToArray());
+        Assert.IsTrue(stored.Zip(stored.Skip(1)).All(p => p.First.Published <= p.Second.Published), "publish times follow sequence order");
+        Assert.AreEqual(100, (await first.WebHooks.FindAsync("acme", webHook.Id))!.Head);
+    }
+
+    [TestMethod]
+    public async Task An_unreachable_server_is_one_clear_error()
+    {
+        await using var storage = PostgreSqlStorage.Create(new PostgreSqlStorageOptions
+        {
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret-password;Database=webhooks;Timeout=3",
+        }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+
+        var error = await Assert.ThrowsExactlyAsync<PostgreSqlUnavailableException>(() => storage.MigrateAsync());
+
+        StringAssert.Contains(error.Message, "PostgreSQL at 127.0.0.1:1 (database webhooks, user nobody) cannot be used");
+        Assert.IsFalse(error.Message.Contains("secret-password"), "the password never shows");
+        Assert.IsFalse(await storage.Maintenance.PingAsync());
+    }
+
+    [TestMethod]
+    public void A_bad_connection_string_is_one_clear_error()
+    {
+        var error = Assert.ThrowsExactly<ArgumentException>(() => PostgreSqlStorage.Create(
+            new PostgreSqlStorageOptions { ConnectionString = "Hots=localhost" }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        StringAssert.StartsWith(error.Message, "the PostgreSQL connection string is not valid");
+
+        Assert.ThrowsExactly<ArgumentException>(() => PostgreSqlStorage.Create(
+            new PostgreSqlStorageOptions(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+    }
+}

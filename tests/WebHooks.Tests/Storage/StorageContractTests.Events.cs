@@ -1,0 +1,148 @@
+using System.Text;
+using WebHooks.Storage;
+
+namespace WebHooks.Tests.Storage;
+
+public abstract partial class StorageContractTests
+{
+    [TestMethod]
+    public async Task An_event_is_stored_once_per_stream_with_contiguous_sequences()
+    {
+        await AddAccountAsync();
+        var a = await CreateAsync();
+        var b = await CreateAsync();
+        var other = await CreateAsync(eventName: OptOut);
+
+        var appended = new List<Appended>();
+        for (var i = 1; i <= 5; i++) appended.Add(await PublishAsync(T0.AddMinutes(i)));
+        var otherAppended = await PublishAsync(T0.AddMinutes(9), eventName: OptOut);
+
+        foreach (var reply in appended)
+        {
+            Assert.AreEqual(2, reply.WebHooks);
+            CollectionAssert.AreEqual(new[] { a.Id, b.Id }, reply.Queued.ToArray());
+            Assert.AreEqual(0, reply.Dropped.Count);
+            Assert.IsFalse(reply.Repeated);
+        }
+        var stored = await Store.Events.ReadAsync(a.Id, 0, long.MaxValue, 100);
+        CollectionAssert.AreEqual(new long[] { 1, 2, 3, 4, 5 }, Sequences(stored));
+        CollectionAssert.AreEqual(appended.Select(r => r.EventId).ToArray(), stored.Select(e => e.EventId).ToArray());
+        Assert.IsTrue(stored.All(e => e.Event == OptIn));
+        CollectionAssert.AreEqual(Sequences(stored), Sequences(await Store.Events.ReadAsync(b.Id, 0, long.MaxValue, 100)), "one log, read by both");
+
+        var otherStored = await Store.Events.ReadAsync(other.Id, 0, long.MaxValue, 100);
+        Assert.AreEqual((1L, otherAppended.EventId, OptOut), (otherStored.Single().Sequence, otherStored.Single().EventId, otherStored.Single().Event));
+        Assert.AreEqual(5, (await FindAsync(a.Id)).Head);
+        Assert.AreEqual(1, (await FindAsync(other.Id)).Head);
+    }
+
+    [TestMethod]
+    public async Task An_event_that_no_webhook_keeps_is_not_stored()
+    {
+        await AddAccountAsync();
+        await CreateAsync(eventName: OptOut);
+
+        var reply = await PublishAsync(T0);
+
+        Assert.AreEqual(0, reply.WebHooks);
+        Assert.AreEqual(0, reply.Queued.Count);
+        Assert.AreEqual(0, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count);
+        var created = await CreateAsync();
+        Assert.AreEqual(0, created.Head, "nothing was appended");
+    }
+
+    [TestMethod]
+    public async Task Idempotency_keys_are_exact_per_account_and_last_their_window()
+    {
+        await AddAccountAsync("acme");
+        await AddAccountAsync("beta");
+        await CreateAsync("acme");
+        await CreateAsync("beta");
+
+        var first = await PublishAsync(T0, key: "order-1");
+        var repeat = await PublishAsync(T0.AddHours(23), key: "order-1");
+
+        Assert.IsTrue(repeat.Repeated);
+        Assert.AreEqual((first.EventId, first.WebHooks), (repeat.EventId, repeat.WebHooks));
+        Assert.AreEqual(0, repeat.Queued.Count, "nothing to wake: nothing was stored");
+        Assert.AreEqual(1, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count);
+
+        Assert.IsFalse((await PublishAsync(T0.AddHours(1), key: "ORDER-1")).Repeated, "keys are case-sensitive");
+        Assert.IsFalse((await PublishAsync(T0.AddHours(1), account: "beta", key: "order-1")).Repeated, "keys are per account");
+        var later = await PublishAsync(T0 + Window, key: "order-1");
+        Assert.IsFalse(later.Repeated, "the window is over");
+        Assert.AreNotEqual(first.EventId, later.EventId);
+        Assert.AreEqual(later.EventId, (await PublishAsync(T0 + Window + TimeSpan.FromHours(1), key: "order-1")).EventId, "the new publish holds the key now");
+        Assert.AreEqual(3, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count);
+    }
+
+    [TestMethod]
+    public async Task Concurrent_publishes_with_one_key_store_one_event()
+    {
+        await AddAccountAsync();
+        await CreateAsync();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PublishAsync(T0, key: "same")));
+
+        Assert.AreEqual(1, replies.Count(r => !r.Repeated));
+        Assert.AreEqual(1, replies.Select(r => r.EventId).Distinct().Count());
+        Assert.AreEqual(1, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count);
+    }
+
+    [TestMethod]
+    public async Task Publish_times_never_go_back_within_a_stream()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+
+        await PublishAsync(T0.AddMinutes(10));
+        await PublishAsync(T0.AddMinutes(5)); // another instance's clock is behind
+        await PublishAsync(T0.AddMinutes(12));
+
+        var published = (await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 10)).Select(e => e.Published).ToArray();
+        CollectionAssert.AreEqual(new[] { T0.AddMinutes(10), T0.AddMinutes(10), T0.AddMinutes(12) }, published);
+        Assert.IsTrue(published.All(p => p.Kind == DateTimeKind.Utc));
+    }
+
+    [TestMethod]
+    public async Task Data_is_kept_byte_for_byte()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+        string[] bodies =
+        [
+            "{\"z\":1,\"a\":2}",
+            "{ \"a\" :  [1.10, 1e2, 100000000000000000000001, -0.0] ,\n\t\"b\":null }",
+            "{\"name\":\"Jürgen Müßig\",\"city\":\"Zürich\",\"emoji\":\"🎉\",\"cjk\":\"漢字\"}",
+            "{\"escaped\":\"\\u00fc \\\" \\\\ \\n\",\"dup\":1,\"dup\":2}",
+            "{\"a\":\"" + new string('x', 100_000) + "\"}",
+        ];
+        foreach (var body in bodies) await PublishAsync(T0, data: body);
+
+        var stored = await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 10);
+
+        Assert.AreEqual(bodies.Length, stored.Count);
+        for (var i = 0; i < bodies.Length; i++)
+            CollectionAssert.AreEqual(Encoding.UTF8.GetBytes(bodies[i]), Encoding.UTF8.GetBytes(stored[i].Data), $"body {i}");
+    }
+
+    [TestMethod]
+    public async Task Reads_honour_their_range_and_limit()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+        for (var i = 1; i <= 10; i++) await PublishAsync(T0.AddSeconds(i));
+
+        CollectionAssert.AreEqual(new long[] { 4, 5, 6 }, Sequences(await Store.Events.ReadAsync(webHook.Id, 3, 6, 100)));
+        CollectionAssert.AreEqual(new long[] { 4, 5 }, Sequences(await Store.Events.ReadAsync(webHook.Id, 3, 6, 2)));
+        CollectionAssert.AreEqual(new long[] { 10 }, Sequences(await Store.Events.ReadAsync(webHook.Id, 9, long.MaxValue, 100)));
+        Assert.AreEqual(0, (await Store.Events.ReadAsync(webHook.Id, 10, long.MaxValue, 100)).Count);
+        Assert.AreEqual(0, (await Store.Events.ReadAsync(webHook.Id, 6, 3, 100)).Count);
+        Assert.AreEqual(0, (await Store.Events.ReadAsync(999_999, 0, long.MaxValue, 100)).Count, "no such webhook");
+
+        var recent = await Store.Events.RecentAsync("acme", OptIn, 3);
+        CollectionAssert.AreEqual(new long[] { 10, 9, 8 }, Sequences(recent), "newest first");
+        Assert.AreEqual(T0.AddSeconds(10), recent[0].Published);
+        Assert.AreEqual(0, (await Store.Events.RecentAsync("beta", OptIn, 3)).Count);
+    }
+}
