@@ -24,9 +24,13 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
     public Task<IReadOnlyList<DeliveryAttempt>> ListAsync(string account, int webHookId, int max, CancellationToken cancellationToken = default)
     {
         if (state.WebHook(webHookId) is not { } webHook || webHook.Account != account) return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
+        // Attempts are stored in the order they were logged, which is their order in time but for attempts made in
+        // parallel (a webhook's concurrency above 1): the newest few more than asked are ordered by their time.
         return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([.. db.Read.Attempts.Query()
             .Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence))
-            .OrderByDescending(a => a.Key).Limit(max).ToEnumerable()
+            .OrderByDescending(a => a.Key).Limit(max + 64).ToEnumerable()
+            .OrderByDescending(a => a.Created).ThenByDescending(a => a.Key)
+            .Take(max)
             .Select(a => a.ToRecord())]);
     }
 

@@ -33,8 +33,9 @@ internal sealed class EventStore(Database db, MemoryState state) : IEventStore
             }
             if (kept > 0)
             {
-                c.Events.Insert(new EventDocument { Key = EventKey.Of(streamId, head + 1), EventId = e.EventId, Published = e.Now, Data = e.Data });
-                state.SetHead(streamId, head + 1);
+                var published = e.Now > state.LastPublished(streamId) ? e.Now : state.LastPublished(streamId);
+                c.Events.Insert(new EventDocument { Key = EventKey.Of(streamId, head + 1), EventId = e.EventId, Published = published, Data = e.Data });
+                state.Appended(streamId, head + 1, published);
             }
         }
         if (idempotencyId is not null)

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using WebHooks.Lifecycle;
 
 namespace WebHooks.Storage.LiteDb;
 
 internal sealed class Maintenance(Database db, MemoryState state, AttemptStore attempts) : IMaintenance
 {
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _leaders = new(StringComparer.Ordinal);
+
     public Task<RetentionResult> PurgeAsync(RetentionPolicy policy, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
     {
         int purgedBuffers = 0;
@@ -40,9 +43,12 @@ internal sealed class Maintenance(Database db, MemoryState state, AttemptStore a
         return new RetentionResult(purgedBuffers, purgedEvents, deletedEvents, deletedKeys, deletedAttempts);
     });
 
-    /// <summary>One process owns the file: it always leads.</summary>
-    public Task<IAsyncDisposable?> TryLeadAsync(string job, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IAsyncDisposable?>(NoLease.Instance);
+    /// <summary>One process owns the file: leadership is a lock of that process.</summary>
+    public Task<IAsyncDisposable?> TryLeadAsync(string job, CancellationToken cancellationToken = default)
+    {
+        var gate = _leaders.GetOrAdd(job, _ => new SemaphoreSlim(1, 1));
+        return Task.FromResult<IAsyncDisposable?>(gate.Wait(0) ? new Leadership(gate) : null);
+    }
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {
@@ -68,9 +74,14 @@ internal sealed class Maintenance(Database db, MemoryState state, AttemptStore a
         return Task.FromResult(oldest);
     }
 
-    private sealed class NoLease : IAsyncDisposable
+    private sealed class Leadership(SemaphoreSlim gate) : IAsyncDisposable
     {
-        public static readonly NoLease Instance = new();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -37,6 +37,9 @@ internal sealed class MemoryState
 
     public long Head(int streamId) => _tables.Heads.GetValueOrDefault(streamId);
 
+    /// <summary>When the stream's last event was published: publish times never go back within a stream.</summary>
+    public DateTime LastPublished(int streamId) => _tables.LastPublished.GetValueOrDefault(streamId);
+
     public IEnumerable<int> StreamIds => _tables.Heads.Keys;
 
     public WebHookRecord Record(WebHookDocument webHook) => webHook.ToRecord(Head(webHook.StreamId));
@@ -55,7 +58,11 @@ internal sealed class MemoryState
         return id;
     }
 
-    public void SetHead(int streamId, long head) => _tables.Heads[streamId] = head;
+    public void Appended(int streamId, long head, DateTime published)
+    {
+        _tables.Heads[streamId] = head;
+        _tables.LastPublished[streamId] = published;
+    }
 
     /// <summary>Stores the document and shares it (it must not change afterwards).</summary>
     public void Put(Collections db, WebHookDocument webHook, bool isNew = false)
@@ -94,6 +101,7 @@ internal sealed class MemoryState
             var last = db.Events.Query().Where(EventKey.Range(stream.Id, 0, EventKey.MaxSequence))
                 .OrderByDescending(e => e.Key).Limit(1).FirstOrDefault();
             tables.Heads[stream.Id] = last is null ? 0 : EventKey.SequenceOf(last.Key);
+            if (last is not null) tables.LastPublished[stream.Id] = last.Published;
         }
         foreach (var webHook in db.WebHooks.FindAll())
         {
@@ -112,5 +120,6 @@ internal sealed class MemoryState
         public readonly ConcurrentDictionary<int, int[]> ByStream = new();
         public readonly ConcurrentDictionary<(string Account, string Event), int> StreamIds = new();
         public readonly ConcurrentDictionary<int, long> Heads = new();
+        public readonly ConcurrentDictionary<int, DateTime> LastPublished = new();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using WebHooks.Storage;
 using WebHooks.Storage.LiteDb;
+using WebHooks.Storage.PostgreSql;
 
 namespace WebHooks.Service.Hosting;
 
@@ -41,6 +42,17 @@ public static class StorageSetup
                 PollInterval = storage.PollInterval ?? TimeSpan.FromSeconds(30),
                 BufferPeriod = options.Buffer.Period,
             }, logger);
+        }
+        if (storage.IsPostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+                throw new InvalidOperationException("WebHooks:Storage:Provider is PostgreSql, but WebHooks:Storage:ConnectionString is not set");
+            return PostgreSqlStorage.Create(new PostgreSqlStorageOptions
+            {
+                ConnectionString = storage.ConnectionString,
+                LeaseDuration = lease,
+                PollInterval = storage.PollInterval ?? TimeSpan.FromSeconds(1),
+            }, services.GetRequiredService<ILoggerFactory>());
         }
         throw new InvalidOperationException(
             $"WebHooks:Storage:Provider is '{storage.Provider}'; it must be {StorageOptions.LiteDb} or {StorageOptions.PostgreSql}");

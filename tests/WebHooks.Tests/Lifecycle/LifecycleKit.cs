@@ -140,6 +140,7 @@ internal sealed partial class LifecycleKit : IAsyncDisposable
     {
         var directory = Host.Directory;
         await Host.DisposeAsync();
+        TestStorage.Drop(directory);
         try { Directory.Delete(directory, recursive: true); }
         catch (DirectoryNotFoundException) { }
         catch (IOException) { }

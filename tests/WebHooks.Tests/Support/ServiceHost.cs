@@ -10,8 +10,9 @@ using WebHooks.Service;
 namespace WebHooks.Tests.Support;
 
 /// <summary>
-/// The real service, in this process, on real Kestrel at 127.0.0.1 (a free port) over a real LiteDB
-/// file in a temporary folder. Development environment: account demo/demo exists.
+/// The real service, in this process, on real Kestrel at 127.0.0.1 (a free port) over a real LiteDB file in a
+/// temporary folder, or a schema of its own on a real PostgreSQL (<see cref="TestStorage"/>). Development environment:
+/// account demo/demo exists.
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
@@ -54,8 +55,8 @@ public sealed class ServiceHost : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--environment={environment}",
             $"--contentRoot={AppContext.BaseDirectory}",
-            $"--WebHooks:Storage:Path={Path.Combine(directory, "webhooks.db")}",
         };
+        args.AddRange(TestStorage.ArgumentsFor(directory));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) args.Add($"--{key}={value}");
 
         var app = WebHooksApp.Build([.. args], configureServices);
@@ -85,6 +86,7 @@ public sealed class ServiceHost : IAsyncDisposable
         await StopAsync();
         if (_ownsDirectory)
         {
+            TestStorage.Drop(Directory);
             try { System.IO.Directory.Delete(Directory, recursive: true); }
             catch (IOException) { }
         }

@@ -30,7 +30,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var start = Start(["--urls=" + baseUrl, "--environment=Development", $"--contentRoot={AppContext.BaseDirectory}",
-            $"--WebHooks:Storage:Path={Path.Combine(directory, "webhooks.db")}", .. extraArgs]);
+            .. TestStorage.ArgumentsFor(directory), .. extraArgs]);
         var service = new ServiceProcess(start, baseUrl);
         start.OutputDataReceived += (_, e) => service.Append(e.Data);
         start.ErrorDataReceived += (_, e) => service.Append(e.Data);
