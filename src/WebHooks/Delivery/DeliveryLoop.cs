@@ -10,7 +10,8 @@ namespace WebHooks.Delivery;
 /// <summary>
 /// The delivery engine. Each active webhook has a lane: an async loop that reads the events after its
 /// offset, POSTs them in order and advances the offset. Lanes run in parallel, bounded by
-/// <see cref="DeliveryOptions.MaxConcurrency"/> attempts in flight, so a slow URL only slows its own lane.
+/// <see cref="DeliveryOptions.MaxConcurrency"/> attempts in flight, shared between accounts by
+/// <see cref="DeliverySlots"/>, so a slow URL only slows its own lane and a busy account only itself.
 /// A lane sleeps until new events arrive or its next retry is due.
 /// </summary>
 public sealed class DeliveryLoop(
@@ -26,11 +27,13 @@ public sealed class DeliveryLoop(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
-    private readonly SemaphoreSlim _inFlight = new(Math.Max(1, options.MaxConcurrency));
+
+    // Slots are shared between accounts, so one account's many slow lanes cannot starve another's.
+    private readonly DeliverySlots _slots = new(Math.Max(1, options.MaxConcurrency));
 
     // Lanes that are failing (often: hanging until the timeout) may hold at most a quarter of the
-    // slots, so that a few dead URLs cannot starve the healthy ones.
-    private readonly SemaphoreSlim _failingInFlight = new(Math.Max(1, options.MaxConcurrency / 4));
+    // slots, so that a few dead URLs cannot starve the healthy ones; that quarter is shared the same way.
+    private readonly DeliverySlots _failingSlots = new(Math.Max(1, options.MaxConcurrency / 4));
     private readonly RetrySchedule _retries = new(options.EffectiveRetrySchedule);
     private CancellationToken _stopping = new(canceled: true);
 
@@ -175,25 +178,10 @@ public sealed class DeliveryLoop(
 
     private async Task<AttemptResult> AttemptAsync(WebHookDocument webHook, EventDocument e)
     {
-        var failing = webHook.Failures > 0;
-        if (failing) await _failingInFlight.WaitAsync(_stopping);
-        try
-        {
-            await _inFlight.WaitAsync(_stopping);
-            try
-            {
-                var request = new DeliveryRequest(webHook.Url, webHook.Secret, e.EventId, webHook.Event, e.Data);
-                return await sender.SendAsync(request, _stopping);
-            }
-            finally
-            {
-                _inFlight.Release();
-            }
-        }
-        finally
-        {
-            if (failing) _failingInFlight.Release();
-        }
+        using var failingSlot = webHook.Failures > 0 ? await _failingSlots.AcquireAsync(webHook.Account, _stopping) : null;
+        using var slot = await _slots.AcquireAsync(webHook.Account, _stopping);
+        var request = new DeliveryRequest(webHook.Url, webHook.Secret, e.EventId, webHook.Event, e.Data);
+        return await sender.SendAsync(request, _stopping);
     }
 
     private async Task<bool> FailedAsync(Lane lane, WebHookDocument webHook, EventDocument e, AttemptResult result)
@@ -235,13 +223,6 @@ public sealed class DeliveryLoop(
             stored.LastError = error;
             store.WebHooks.Update(stored);
         });
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _inFlight.Dispose();
-        _failingInFlight.Dispose();
     }
 
     private sealed class Lane(int id)
