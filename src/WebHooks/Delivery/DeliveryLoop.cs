@@ -12,7 +12,8 @@ namespace WebHooks.Delivery;
 /// The delivery engine. A webhook with something to deliver gets a lane: an async loop that claims the webhook's lease
 /// (one owner at a time, across instances, keeps per-webhook order), reads the events after its offset, POSTs them in
 /// order and saves how far it got. Lanes run in parallel, bounded by <see cref="DeliveryOptions.MaxConcurrency"/>
-/// attempts in flight, so a slow URL only slows its own lane. A lane gives its lease up when it has nothing to do or
+/// attempts in flight, shared between accounts by <see cref="DeliverySlots"/>, so a slow URL only slows its own lane
+/// and a busy account only itself. A lane gives its lease up when it has nothing to do or
 /// waits for a retry, and ends when idle; new events, changes and the periodic poll wake it again.
 /// </summary>
 public sealed class DeliveryLoop(
@@ -33,11 +34,13 @@ public sealed class DeliveryLoop(
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
-    private readonly SemaphoreSlim _inFlight = new(Math.Max(1, options.MaxConcurrency));
+
+    // Slots are shared between accounts, so one account's many slow lanes cannot starve another's.
+    private readonly DeliverySlots _slots = new(Math.Max(1, options.MaxConcurrency));
 
     // Lanes that are failing (often: hanging until the timeout) may hold at most a quarter of the slots, so that a
-    // few dead URLs cannot starve the healthy ones.
-    private readonly SemaphoreSlim _failingInFlight = new(Math.Max(1, options.MaxConcurrency / 4));
+    // few dead URLs cannot starve the healthy ones; that quarter is shared the same way.
+    private readonly DeliverySlots _failingSlots = new(Math.Max(1, options.MaxConcurrency / 4));
     private readonly RetrySchedule _retries = new(options.EffectiveRetrySchedule);
     private readonly Channel<bool> _pollNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private CancellationToken _stopping = new(canceled: true);
@@ -220,28 +223,13 @@ public sealed class DeliveryLoop(
 
     private async Task<AttemptResult> AttemptAsync(WebHookRecord webHook, StoredEvent e, int failures)
     {
-        var failing = failures > 0;
-        if (failing) await _failingInFlight.WaitAsync(_stopping);
-        try
-        {
-            await _inFlight.WaitAsync(_stopping);
-            try
-            {
-                var started = time.GetTimestamp();
-                var request = new DeliveryRequest(webHook.Url, webHook.Secrets.ValidAt(time.GetUtcNow().UtcDateTime), e.EventId, webHook.Event, e.Data);
-                var result = await sender.SendAsync(request, _stopping);
-                attempts.Record(webHook, e, failures + 1, result, time.GetElapsedTime(started));
-                return result;
-            }
-            finally
-            {
-                _inFlight.Release();
-            }
-        }
-        finally
-        {
-            if (failing) _failingInFlight.Release();
-        }
+        using var failingSlot = failures > 0 ? await _failingSlots.AcquireAsync(webHook.Account, _stopping) : null;
+        using var slot = await _slots.AcquireAsync(webHook.Account, _stopping);
+        var started = time.GetTimestamp();
+        var request = new DeliveryRequest(webHook.Url, webHook.Secrets.ValidAt(time.GetUtcNow().UtcDateTime), e.EventId, webHook.Event, e.Data);
+        var result = await sender.SendAsync(request, _stopping);
+        attempts.Record(webHook, e, failures + 1, result, time.GetElapsedTime(started));
+        return result;
     }
 
     /// <summary>
@@ -279,13 +267,6 @@ public sealed class DeliveryLoop(
         {
             logger.LogWarning(e, "Releasing the lane of webhook {WebHookId} failed; its lease expires by itself", lease.WebHookId);
         }
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _inFlight.Dispose();
-        _failingInFlight.Dispose();
     }
 
     private sealed class Lane(int id)
