@@ -83,7 +83,7 @@ public static class AdminCommands
             case ["accounts", "add", var name]:
                 if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
                 response = await admin.PostAsJsonAsync("admin/accounts", new AdminSocket.AdminAccount(name, password, flags.GetValueOrDefault("--email")));
-                if (response.IsSuccessStatusCode) output.WriteLine($"account {name} added");
+                if (response.IsSuccessStatusCode) output.WriteLine($"account {AccountName.Normalize(name)} added");
                 break;
             case ["accounts", "list"]:
                 response = await admin.GetAsync("admin/accounts");
@@ -93,7 +93,7 @@ public static class AdminCommands
                 break;
             case ["accounts", "remove", var name]:
                 response = await admin.DeleteAsync($"admin/accounts/{Uri.EscapeDataString(name)}");
-                if (response.IsSuccessStatusCode) output.WriteLine($"account {name} removed, with its webhooks");
+                if (response.IsSuccessStatusCode) output.WriteLine($"account {AccountName.Normalize(name)} removed, with its webhooks");
                 break;
             case ["publish", var eventName, var data]:
                 JsonElement parsed;

@@ -45,11 +45,11 @@ public sealed class DeliveryLoop(
     private readonly Channel<bool> _pollNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private CancellationToken _stopping = new(canceled: true);
 
-    public void Changed(int webHookId) => Wake(webHookId);
+    public void Changed(int webHookId) => Wake(webHookId, changed: true);
 
     public void EventsAppended(IEnumerable<int> webHookIds)
     {
-        foreach (var id in webHookIds) Wake(id);
+        foreach (var id in webHookIds) Wake(id, changed: false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -97,13 +97,15 @@ public sealed class DeliveryLoop(
     private void Touched(IReadOnlyList<int> webHookIds)
     {
         if (webHookIds.Count == 0) _pollNow.Writer.TryWrite(true);
-        foreach (var id in webHookIds) Wake(id);
+        // Another instance published for these webhooks, or changed (deleted, rotated) them: look again.
+        foreach (var id in webHookIds) Wake(id, changed: true);
     }
 
-    private void Wake(int webHookId)
+    private void Wake(int webHookId, bool changed = false)
     {
         if (_stopping.IsCancellationRequested) return;
         var lane = _lanes.GetOrAdd(webHookId, id => new Lane(id));
+        if (changed) lane.Changed = true;
         lane.Signal();
         lane.StartOnce(RunLaneAsync);
     }
@@ -170,7 +172,7 @@ public sealed class DeliveryLoop(
                 }
 
                 var webHook = lease.WebHook;
-                var (next, failure) = await DeliverAsync(webHook, events, progress);
+                var (next, failure) = await DeliverAsync(lane, webHook, events, progress, lastSave);
                 progress = next;
                 if (failure is { } failed)
                 {
@@ -183,8 +185,10 @@ public sealed class DeliveryLoop(
                     progress = ended;
                 }
 
-                if (failure is not null || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)
+                // Saving also tells whether the lane still holds: after a change the webhook may be gone.
+                if (failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)
                 {
+                    lane.Changed = false;
                     var stored = await storage.Lanes.SaveAsync(lease, progress, _stopping);
                     if (stored is null)
                     {
@@ -203,13 +207,17 @@ public sealed class DeliveryLoop(
         }
     }
 
-    /// <summary>Delivers a batch in order; stops at the first failure and says which.</summary>
+    /// <summary>
+    /// Delivers a batch in order; stops at the first failure and says which. Also stops early when progress is due to be
+    /// saved or the webhook may have changed (deleted, say), so that the loop looks again.
+    /// </summary>
     private async Task<(DeliveryProgress Progress, (int Index, AttemptResult Result)? Failure)> DeliverAsync(
-        WebHookRecord webHook, IReadOnlyList<StoredEvent> events, DeliveryProgress progress)
+        Lane lane, WebHookRecord webHook, IReadOnlyList<StoredEvent> events, DeliveryProgress progress, long lastSave)
     {
         var window = Math.Max(1, options.MaxConcurrencyPerWebHook);
         for (var start = 0; start < events.Count; start += window)
         {
+            if (start > 0 && (lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)) break;
             var count = Math.Min(window, events.Count - start);
             var results = await Task.WhenAll(Enumerable.Range(start, count).Select(i => AttemptAsync(webHook, events[i], progress.Failures)));
             for (var i = 0; i < count; i++)
@@ -276,6 +284,9 @@ public sealed class DeliveryLoop(
 
         public int Id { get; } = id;
         public Task Running { get; private set; } = Task.CompletedTask;
+
+        /// <summary>The webhook may have changed (deleted, rotated): the lane saves, which tells it, before going on.</summary>
+        public volatile bool Changed;
 
         public void Signal() => _signal.Writer.TryWrite(true);
 

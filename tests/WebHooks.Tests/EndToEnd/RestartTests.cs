@@ -3,6 +3,7 @@ using WebHooks.Tests.Support;
 namespace WebHooks.Tests.EndToEnd;
 
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class RestartTests
 {
     [TestMethod]
@@ -27,6 +28,34 @@ public sealed class RestartTests
         }
         finally
         {
+            TestStorage.Drop(directory);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task Webhook_ids_are_never_used_again_after_a_restart()
+    {
+        var first = await ServiceHost.StartAsync();
+        var directory = first.Directory;
+        try
+        {
+            var ids = new List<int>();
+            for (var i = 0; i < 3; i++) ids.Add(await Api.CreateWebHookAsync(first.Http, $"https://hooks.example.com/{i}"));
+            foreach (var id in ids)
+                Assert.AreEqual(0, (await Api.CallAsync(first.Http, "DeleteWebHookById", new { username = "demo", password = "demo", webhookId = id }))
+                    .GetProperty("error").GetInt32());
+            await first.StopAsync();
+
+            await using var second = await ServiceHost.StartAsync(directory);
+            var next = await Api.CreateWebHookAsync(second.Http, "https://hooks.example.com/new");
+            Assert.IsTrue(next > ids.Max(), $"webhook {next} after {ids.Max()} was deleted: a link or script holding an old id must never reach a new webhook");
+            var old = await Api.CallAsync(second.Http, "ActivateWebHook", new { username = "demo", password = "demo", webhookId = ids.Max() });
+            Assert.AreEqual(4, old.GetProperty("error").GetInt32(), "the old id stays unknown");
+        }
+        finally
+        {
+            TestStorage.Drop(directory);
             Directory.Delete(directory, recursive: true);
         }
     }

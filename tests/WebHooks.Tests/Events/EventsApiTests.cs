@@ -9,6 +9,7 @@ namespace WebHooks.Tests.Events;
 
 /// <summary><c>POST /api/events</c> as the platform calls it (spec 4).</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class EventsApiTests
 {
     private static ServiceHost _host = null!;
@@ -33,6 +34,23 @@ public sealed class EventsApiTests
         using var response = await _host.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [TestMethod]
+    public async Task Idempotency_keys_that_differ_only_in_case_are_different_events()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await _host.AddAccountAsync("keys", "keys-pw");
+        await Api.CreateWebHookAsync(_host.Http, receiver.Url(), user: "keys", password: "keys-pw");
+
+        var (_, lower) = await Post("""{"event":"optin_finalized","data":{"order":"lower"},"idempotencyKey":"order-1"}""", "keys", "keys-pw");
+        var (_, upper) = await Post("""{"event":"optin_finalized","data":{"order":"upper"},"idempotencyKey":"ORDER-1"}""", "keys", "keys-pw");
+        var (_, repeat) = await Post("""{"event":"optin_finalized","data":{"order":"again"},"idempotencyKey":"order-1"}""", "keys", "keys-pw");
+
+        Assert.AreNotEqual(lower.GetProperty("eventId").GetString(), upper.GetProperty("eventId").GetString(), "keys are compared exactly");
+        Assert.AreEqual(lower.GetProperty("eventId").GetString(), repeat.GetProperty("eventId").GetString(), "the same key is the same event");
+        var bodies = (await receiver.WaitForRequestsAsync(2, TimeSpan.FromSeconds(20))).Select(r => r.BodyText).ToArray();
+        CollectionAssert.AreEqual(new[] { """{"order":"lower"}""", """{"order":"upper"}""" }, bodies, "both were delivered, the repeat was not");
     }
 
     [TestMethod]

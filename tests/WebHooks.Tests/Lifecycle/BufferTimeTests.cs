@@ -83,7 +83,7 @@ public sealed class BufferTimeTests
         var passes = job.Passes;
         kit.Clock!.Advance(TimeSpan.FromHours(25));
         await LifecycleKit.WaitUntilAsync(() => job.Passes > passes && kit.EventsStoredFor(delivered.Id) == 0, "the first retention pass");
-        var result = await job.RunOnceAsync();
+        var result = await RunRetentionAsync(job);
         Assert.AreEqual(new RetentionResult(0, 0, 0, 0), result, "nothing left to do");
         Assert.AreEqual(2, kit.Get(webHook.Id).BufferedEvents);
         Assert.AreEqual(2, kit.EventsStoredFor(webHook.Id));
@@ -93,7 +93,7 @@ public sealed class BufferTimeTests
 
         // Just before the retention ends, everything is still there.
         kit.Clock.Advance(Retention - TimeSpan.FromHours(25) - TimeSpan.FromMinutes(1));
-        Assert.AreEqual(0, (await job.RunOnceAsync())!.PurgedBuffers);
+        Assert.AreEqual(0, (await RunRetentionAsync(job)).PurgedBuffers);
         Assert.AreEqual(3, kit.Get(webHook.Id).BufferedEvents);
 
         // The hosted job's next hourly pass after the retention drops the buffer and its events.
@@ -106,5 +106,17 @@ public sealed class BufferTimeTests
         var activation = await kit.ActivateAsync(webHook.Id, replay: true);
         Assert.AreEqual((0, 0), (activation.ReplayedEvents, activation.DiscardedEvents));
         Assert.AreEqual(1, gone.Count, "nothing replayed");
+    }
+
+    /// <summary>A pass of our own, once the hosted job's pass (started by advancing the clock) has let go of the lead.</summary>
+    private static async Task<RetentionResult> RunRetentionAsync(RetentionJob job)
+    {
+        var until = DateTime.UtcNow + LifecycleKit.Deadline;
+        while (true)
+        {
+            if (await job.RunOnceAsync() is { } result) return result;
+            if (DateTime.UtcNow > until) throw new AssertFailedException("the retention lead was never free");
+            await Task.Delay(20);
+        }
     }
 }

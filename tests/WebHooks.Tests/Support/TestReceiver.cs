@@ -143,6 +143,27 @@ public sealed class TestReceiver : IAsyncDisposable
         return Requests;
     }
 
+    /// <summary>The <c>webhook-id</c> of every request so far, in order of arrival.</summary>
+    public IReadOnlyList<string> EventIds() => [.. Requests.Select(r => r.Header("webhook-id"))];
+
+    /// <summary>
+    /// Waits until no request has arrived for <paramref name="quiet"/> (at most <paramref name="deadline"/>), for tests
+    /// that check that something stopped; returns the count then.
+    /// </summary>
+    public async Task<int> QuietForAsync(TimeSpan quiet, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        var count = Count;
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+            if (Count != count) (count, since) = (Count, DateTime.UtcNow);
+            else if (DateTime.UtcNow - since >= quiet) return count;
+        }
+        throw new TimeoutException($"requests kept arriving for {deadline.TotalSeconds:0} s ({Count} in all)");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
