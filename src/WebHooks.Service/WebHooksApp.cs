@@ -17,6 +17,8 @@ public static class WebHooksApp
     /// <param name="configureServices">Lets tests replace services (a fake clock, say) before the host is built.</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
+        // Before anything is created: the database, its log and the admin socket are the owner's only.
+        OwnerOnlyFiles.ForThisProcess();
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
         builder.Host.UseNLog();
@@ -33,7 +35,6 @@ public static class WebHooksApp
         // Open (and lock) the database now: a second service on the same file stops here, with a clear error.
         var store = app.Services.GetRequiredService<Store>();
         AdminSocket.RemoveStaleSocket(store.Path);
-        app.Lifetime.ApplicationStarted.Register(() => AdminSocket.RestrictToOwner(store.Path));
         app.SeedDevelopmentAccount();
         app.UseWebHooksSoap();
         app.MapJsonBinding();

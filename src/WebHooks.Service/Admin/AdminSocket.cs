@@ -6,9 +6,10 @@ using WebHooks.Storage;
 namespace WebHooks.Service.Admin;
 
 /// <summary>
-/// The admin channel of a running service: a Unix socket beside the database file, readable by its
-/// owner only. The command line uses it when the service holds the database, so that accounts can be
-/// managed and events published without stopping the service.
+/// The admin channel of a running service: a Unix socket beside the database file, usable by its owner
+/// only from the moment it exists (the process umask is 077, see <see cref="OwnerOnlyFiles"/>; connecting
+/// needs write permission on the socket). The command line uses it when the service holds the database,
+/// so that accounts can be managed and events published without stopping the service.
 /// </summary>
 public static class AdminSocket
 {
@@ -32,12 +33,6 @@ public static class AdminSocket
     {
         var socket = PathFor(databasePath);
         if (File.Exists(socket)) File.Delete(socket);
-    }
-
-    public static void RestrictToOwner(string databasePath)
-    {
-        var socket = PathFor(databasePath);
-        if (File.Exists(socket) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>The admin endpoints; they answer only on the Unix socket.</summary>

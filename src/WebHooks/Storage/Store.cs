@@ -27,7 +27,7 @@ public sealed class Store : IDisposable
     {
         _logger = logger;
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        OwnerOnlyFiles.PrepareDatabase(Path);
         _processLock = LockAgainstOtherProcesses(Path);
 
         var mapper = new BsonMapper { EmptyStringToNull = false, TrimWhitespace = false };
