@@ -24,7 +24,7 @@ public static class WebHooksApp
         builder.Host.UseNLog();
         var urls = builder.Configuration["urls"];
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.AddRequestLimits();
 
         builder.Services.AddWebHooksEngine(builder.Configuration);
         builder.Services.AddWebHooksSoap();
@@ -36,6 +36,7 @@ public static class WebHooksApp
         var store = app.Services.GetRequiredService<Store>();
         AdminSocket.RemoveStaleSocket(store.Path);
         app.SeedDevelopmentAccount();
+        app.UseRequestLimits();
         app.UseWebHooksSoap();
         app.MapJsonBinding();
         app.MapEventsApi();

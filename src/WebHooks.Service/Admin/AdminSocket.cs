@@ -38,7 +38,7 @@ public static class AdminSocket
     /// <summary>The admin endpoints; they answer only on the Unix socket.</summary>
     public static void MapAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup("/admin").DisableAntiforgery().AddEndpointFilter(async (context, next) =>
+        var admin = app.MapGroup("/admin").DisableAntiforgery().WithBodyLimit(RequestLimits.MaxManagementBodyBytes).AddEndpointFilter(async (context, next) =>
             IsUnixSocketConnection(context.HttpContext) ? await next(context) : Results.NotFound());
 
         admin.MapGet("/accounts", (AccountService accounts) =>

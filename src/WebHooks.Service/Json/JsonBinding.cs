@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using WebHooks.Management;
 using WebHooks.Service.Wire;
 
@@ -14,7 +13,7 @@ namespace WebHooks.Service.Json;
 public static class JsonBinding
 {
     public static void MapJsonBinding(this IEndpointRouteBuilder app) =>
-        app.MapPost("/webservice/json/{function}", Handle).DisableAntiforgery();
+        app.MapPost("/webservice/json/{function}", Handle).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxManagementBodyBytes);
 
     private static async Task<IResult> Handle(string function, HttpRequest request, WebHookOperations operations)
     {
@@ -66,9 +65,6 @@ public static class JsonBinding
 
     private static async Task<Dictionary<string, string?>?> ReadParameters(HttpRequest request)
     {
-        if (request.ContentLength > RequestLimits.MaxManagementBodyBytes) return null;
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = RequestLimits.MaxManagementBodyBytes;
         if (request.HasFormContentType)
         {
             try
@@ -76,7 +72,7 @@ public static class JsonBinding
                 var form = await request.ReadFormAsync();
                 return form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException && !RequestLimits.IsOverLimit(e))
             {
                 return null;
             }
@@ -98,7 +94,7 @@ public static class JsonBinding
             }
             return parameters;
         }
-        catch (Exception e) when (e is JsonException or BadHttpRequestException)
+        catch (Exception e) when (e is JsonException or BadHttpRequestException && !RequestLimits.IsOverLimit(e))
         {
             return null;
         }
