@@ -9,14 +9,21 @@ namespace WebHooks.Service.Soap;
 /// <summary>
 /// Runs before SoapCore on both SOAP endpoints. It reads the request body (at most
 /// <see cref="RequestLimits.MaxManagementBodyBytes"/>), parses it with DTDs prohibited and no resolver (so no
-/// entity is ever expanded and no file or URL is ever read), refuses what is not a SOAP envelope with a SOAP
-/// fault, and drops empty parameter elements (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends
+/// entity is ever expanded and no file or URL is ever read), refuses bodies nested deeper than
+/// <see cref="MaxDepth"/> elements and what is not a SOAP envelope with a SOAP fault, and drops empty parameter elements (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends
 /// omitted positional arguments that way, and an empty parameter means "not given" (spec 3.3).
 /// GET serves only the WSDL (SoapCore's <c>?xsd</c> and <c>?import</c> file readers are closed).
 /// </summary>
 public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger)
 {
     private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
+    /// <summary>
+    /// A valid envelope is fewer than 10 elements deep (Envelope, Body, operation, parameter, result structures).
+    /// Thousands of nested elements in a body under the size limit once cost hundreds of milliseconds of CPU each
+    /// further on (growing faster than the size): a streaming pass refuses them before any tree is built.
+    /// </summary>
+    public const int MaxDepth = 32;
 
     private static readonly XmlReaderSettings ReaderSettings = new()
     {
@@ -59,6 +66,13 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
         XDocument document;
         try
         {
+            if (IsNestedTooDeeply(body))
+            {
+                logger.LogInformation("SOAP request refused: nested more than {MaxDepth} elements deep", MaxDepth);
+                await SoapFault.WriteAsync(context, version, SoapFault.SenderStatus(version),
+                    $"the request is nested more than {MaxDepth} elements deep");
+                return;
+            }
             using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ReaderSettings);
             document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         }
@@ -109,6 +123,17 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
             ReplaceBody(context, buffer.ToArray(), charsetChanged: true);
         }
         await next(context);
+    }
+
+    /// <summary>Reads the body as a stream, without building anything, up to the first element deeper than <see cref="MaxDepth"/>.</summary>
+    private static bool IsNestedTooDeeply(byte[] body)
+    {
+        using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ReaderSettings);
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth) return true;
+        }
+        return false;
     }
 
     /// <summary>An element with no content at all, or one marked xsi:nil: the parameter was not given.</summary>
