@@ -1,8 +1,8 @@
-using NLog.Web;
 using WebHooks.Service.Admin;
 using WebHooks.Storage;
 using WebHooks.Service.Api;
 using WebHooks.Service.Json;
+using WebHooks.Service.Logging;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
@@ -20,8 +20,7 @@ public static class WebHooksApp
         // Before anything is created: the database, its log and the admin socket are the owner's only.
         OwnerOnlyFiles.ForThisProcess();
         var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.ClearProviders();
-        builder.Host.UseNLog();
+        builder.UseServiceLog();
         var urls = builder.Configuration["urls"];
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         builder.AddRequestLimits();
