@@ -24,6 +24,7 @@ public static class WebHooksApp
         var urls = builder.Configuration["urls"];
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         builder.AddRequestLimits();
+        builder.AddServedHosts();
 
         builder.Services.AddWebHooksEngine(builder.Configuration);
         builder.Services.AddWebHooksSoap();

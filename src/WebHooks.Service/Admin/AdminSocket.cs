@@ -91,6 +91,6 @@ public static class AdminSocket
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://admin/"), Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { BaseAddress = new Uri($"http://{ServedHosts.AdminSocketHost}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 }
