@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using WebHooks.Accounts;
 using WebHooks.Events;
+using WebHooks.Service.Wire;
 
 namespace WebHooks.Service.Api;
 
@@ -24,15 +25,13 @@ public static class EventsApi
         JsonDocument body;
         try
         {
-            body = await JsonDocument.ParseAsync(request.Body);
+            var read = await JsonRequestBody.ReadAsync(request);
+            if (read.Document is null) return Problem(read.Problem!);
+            body = read.Document;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge(limit);
-        }
-        catch (JsonException e)
-        {
-            return Problem($"malformed JSON: {e.Message}");
         }
 
         using (body)

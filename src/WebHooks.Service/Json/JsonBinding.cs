@@ -17,9 +17,9 @@ public static class JsonBinding
 
     private static async Task<IResult> Handle(string function, HttpRequest request, WebHookOperations operations)
     {
-        var parameters = await ReadParameters(request);
+        var (parameters, problem) = await ReadParameters(request);
         if (parameters is null)
-            return Results.BadRequest(new { error = "the body is neither a JSON object nor form fields" });
+            return Results.BadRequest(new { error = problem ?? "the body is neither a JSON object nor form fields" });
 
         string? Get(string name) => parameters.GetValueOrDefault(name);
 
@@ -63,25 +63,28 @@ public static class JsonBinding
         return DeleteReply.From(outcome);
     }
 
-    private static async Task<Dictionary<string, string?>?> ReadParameters(HttpRequest request)
+    /// <returns>The parameters, or null and what is wrong with the body (null: neither a JSON object nor form fields).</returns>
+    private static async Task<(Dictionary<string, string?>? Parameters, string? Problem)> ReadParameters(HttpRequest request)
     {
         if (request.HasFormContentType)
         {
             try
             {
                 var form = await request.ReadFormAsync();
-                return form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                return (form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase), null);
             }
             catch (Exception e) when (e is InvalidDataException or BadHttpRequestException && !RequestLimits.IsOverLimit(e))
             {
-                return null;
+                return (null, null);
             }
         }
 
         try
         {
-            using var json = await JsonDocument.ParseAsync(request.Body);
-            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
+            var body = await JsonRequestBody.ReadAsync(request);
+            if (body.Document is null) return (null, body.Problem);
+            using var json = body.Document;
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
             var parameters = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var p in json.RootElement.EnumerateObject())
             {
@@ -92,11 +95,11 @@ public static class JsonBinding
                     _ => p.Value.GetRawText(),
                 };
             }
-            return parameters;
+            return (parameters, null);
         }
-        catch (Exception e) when (e is JsonException or BadHttpRequestException && !RequestLimits.IsOverLimit(e))
+        catch (BadHttpRequestException e) when (!RequestLimits.IsOverLimit(e))
         {
-            return null;
+            return (null, null);
         }
     }
 }
