@@ -16,6 +16,10 @@ public static class EventsApi
     {
         var account = BasicAuthentication.Account(request, accounts);
         if (account is null) return BasicAuthentication.Challenge();
+        // JSON only: a browser can post text/plain or a form to any site, with credentials it remembers.
+        if (!JsonRequestBody.IsJsonContentType(request.ContentType))
+            return Results.Json(new { error = "the body must be JSON, sent as Content-Type: application/json (or application/*+json; charset utf-8 if given)" },
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
 
         var limit = options.Limits.MaxEventBytes;
         if (request.ContentLength > limit) return TooLarge(limit);

@@ -32,6 +32,21 @@ public static class JsonRequestBody
         }
     }
 
+    /// <summary>
+    /// <c>application/json</c> or a structured <c>application/…+json</c> type (RFC 6839); a charset, when given,
+    /// must be UTF-8 (JSON exchanged between systems is UTF-8, RFC 8259). Form and text types are not JSON:
+    /// they are what a cross-site form can send.
+    /// </summary>
+    public static bool IsJsonContentType(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        var type = media.MediaType.Value ?? "";
+        var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                   || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        var charset = media.Charset.Value?.Trim('"');
+        return json && (string.IsNullOrEmpty(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Only escaped strings can hide one: the bytes themselves were valid UTF-8.</summary>
     private static bool HasUnpairedSurrogateEscape(ReadOnlySpan<byte> json)
     {
