@@ -9,9 +9,10 @@ namespace WebHooks.Service.Soap;
 /// <summary>
 /// Runs before SoapCore on both SOAP endpoints. It reads the request body (at most
 /// <see cref="RequestLimits.MaxManagementBodyBytes"/>), parses it with DTDs prohibited and no resolver (so no
-/// entity is ever expanded and no file or URL is ever read), refuses bodies nested deeper than
-/// <see cref="MaxDepth"/> elements and what is not a SOAP envelope with a SOAP fault, and drops empty parameter elements (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends
-/// omitted positional arguments that way, and an empty parameter means "not given" (spec 3.3).
+/// entity is ever expanded and no file or URL is ever read), and refuses with a SOAP fault what is nested deeper
+/// than <see cref="MaxDepth"/> elements or is not a SOAP envelope. It drops empty parameter elements
+/// (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends omitted positional arguments that way, and an
+/// empty parameter means "not given" (spec 3.3). SoapCore then reads the envelope as UTF-8.
 /// GET serves only the WSDL (SoapCore's <c>?xsd</c> and <c>?import</c> file readers are closed).
 /// </summary>
 public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger)
@@ -109,19 +110,8 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
             return;
         }
 
-        var empty = operation.Elements().Where(IsEmpty).ToList();
-        if (empty.Count == 0)
-        {
-            ReplaceBody(context, body, charsetChanged: false);
-        }
-        else
-        {
-            foreach (var parameter in empty) parameter.Remove();
-            using var buffer = new MemoryStream();
-            using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
-                document.Save(writer);
-            ReplaceBody(context, buffer.ToArray(), charsetChanged: true);
-        }
+        foreach (var parameter in operation.Elements().Where(IsEmpty).ToList()) parameter.Remove();
+        PassOnAsUtf8(context, document);
         await next(context);
     }
 
@@ -167,12 +157,21 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
         return buffer.ToArray();
     }
 
-    private static void ReplaceBody(HttpContext context, byte[] body, bool charsetChanged)
+    /// <summary>
+    /// SoapCore reads what the guard parsed, as UTF-8 and labelled so: it answers with the request's Content-Type,
+    /// so a request labelled <c>charset=utf-16</c> (or unlabelled) once got a UTF-8 reply that said otherwise. The XML
+    /// was decoded by its own rules (byte order mark, declaration); from here on it is UTF-8, and both the request
+    /// and the reply say <c>charset=utf-8</c>.
+    /// </summary>
+    private static void PassOnAsUtf8(HttpContext context, XDocument document)
     {
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+            document.Save(writer);
         var request = context.Request;
-        request.Body = new MemoryStream(body, writable: false);
-        request.ContentLength = body.Length;
-        if (charsetChanged && MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.Charset.HasValue)
+        request.Body = new MemoryStream(buffer.ToArray(), writable: false);
+        request.ContentLength = buffer.Length;
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType))
         {
             contentType.Charset = "utf-8";
             request.ContentType = contentType.ToString();
