@@ -47,6 +47,7 @@ public static class AdminSocket
         {
             if (AccountService.ValidateName(body.Name) is { } bad) return Results.BadRequest(new { error = $"invalid account name: {bad}" });
             if (string.IsNullOrEmpty(body.Password)) return Results.BadRequest(new { error = "no password" });
+            if (body.Email is not null && EmailAddress.Validate(body.Email) is { } badEmail) return Results.BadRequest(new { error = $"invalid e-mail address: {badEmail}" });
             return await accounts.AddAsync(body.Name, body.Password, body.Email)
                 ? Results.Ok(new { added = body.Name })
                 : Results.Conflict(new { error = $"account {body.Name} exists already" });

@@ -123,6 +123,7 @@ public static class AdminCommands
     private static async Task<int> AddAccount(string name, Dictionary<string, string?> flags, TextReader input, TextWriter output, TextWriter error)
     {
         if (AccountService.ValidateName(name) is { } bad) return Fail(error, $"invalid account name: {bad}");
+        if (flags.ContainsKey("--email") && EmailAddress.Validate(flags["--email"]) is { } badEmail) return Fail(error, $"invalid e-mail address: {badEmail}");
         if (!flags.ContainsKey("--password-stdin")) return Fail(error, "accounts add needs --password-stdin (the password is read from standard input)");
         if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
 
