@@ -19,7 +19,7 @@ public static class WebHooksApp
     {
         // Before anything is created: the database, its log and the admin socket are the owner's only.
         OwnerOnlyFiles.ForThisProcess();
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(SettingsFiles.BuilderOptions(args));
         builder.UseServiceLog();
         var urls = builder.Configuration["urls"];
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
@@ -34,6 +34,7 @@ public static class WebHooksApp
         var app = builder.Build();
         // Open (and lock) the database now: a second service on the same file stops here, with a clear error.
         var store = app.Services.GetRequiredService<Store>();
+        app.LogSettingsInUse(store.Path);
         AdminSocket.RemoveStaleSocket(store.Path);
         app.SeedDevelopmentAccount();
         app.UseRequestLimits();

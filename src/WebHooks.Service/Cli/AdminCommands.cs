@@ -200,7 +200,7 @@ public static class AdminCommands
         public static Engine Open(Dictionary<string, string?> flags)
         {
             var configArgs = flags.Keys.Where(k => k.Contains('=')).ToArray();
-            var builder = WebApplication.CreateSlimBuilder(configArgs);
+            var builder = WebApplication.CreateSlimBuilder(SettingsFiles.BuilderOptions(configArgs));
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(builder.Configuration);
             services.AddLogging();
