@@ -12,10 +12,11 @@ namespace WebHooks.Service.Soap;
 /// entity is ever expanded and no file or URL is ever read), and refuses with a SOAP fault what is nested deeper
 /// than <see cref="MaxDepth"/> elements or is not a SOAP envelope. It drops empty parameter elements
 /// (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends omitted positional arguments that way, and an
-/// empty parameter means "not given" (spec 3.3). SoapCore then reads the envelope as UTF-8.
+/// empty parameter means "not given" (spec 3.3). On the rpc endpoint, unnamed arguments are bound by position
+/// (<see cref="PositionalParameters"/>). SoapCore then reads the envelope as UTF-8.
 /// GET serves only the WSDL (SoapCore's <c>?xsd</c> and <c>?import</c> file readers are closed).
 /// </summary>
-public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger)
+public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger, PositionalParameters positional)
 {
     private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -110,6 +111,7 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
             return;
         }
 
+        positional.Bind(operation);
         foreach (var parameter in operation.Elements().Where(IsEmpty).ToList()) parameter.Remove();
         PassOnAsUtf8(context, document);
         await next(context);
