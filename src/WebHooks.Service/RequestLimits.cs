@@ -47,7 +47,8 @@ public static class RequestLimits
     /// <summary>Applies the endpoint's <see cref="BodyLimit"/> before anything reads the body, and answers 413 when a body or form is over a limit.</summary>
     public static void UseRequestLimits(this WebApplication app) => app.Use(async (context, next) =>
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } limit)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>();
+        if (limit is not null)
         {
             if (context.Request.ContentLength > limit.Bytes)
             {
@@ -63,8 +64,10 @@ public static class RequestLimits
         }
         catch (Exception e) when (IsOverLimit(e) && !context.Response.HasStarted)
         {
-            await TooLarge(Cause(e) is BadHttpRequestException ? "the request body is larger than this address takes" : "the form is too large: " + Cause(e)!.Message)
-                .ExecuteAsync(context);
+            var error = Cause(e) is BadHttpRequestException
+                ? $"the request body is larger than {limit?.Bytes ?? context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes"
+                : "the form is too large: " + Cause(e)!.Message;
+            await TooLarge(error).ExecuteAsync(context);
         }
     });
 

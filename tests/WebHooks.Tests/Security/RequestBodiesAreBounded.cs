@@ -42,6 +42,7 @@ public sealed class RequestBodiesAreBounded
 
         Assert.AreEqual(HttpStatusCode.RequestEntityTooLarge, status, $"{body.Length} characters: {body[..Math.Min(body.Length, 300)]}");
         Assert.IsLessThan(4096, body.Length, "the refusal is short");
+        StringAssert.Contains(body, "larger than 16384 bytes", "the refusal names the limit");
         Assert.DoesNotContain(Field(1000), body, "nothing of the values comes back");
     }
 
