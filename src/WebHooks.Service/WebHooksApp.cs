@@ -1,10 +1,10 @@
-using NLog.Web;
 using WebHooks.Accounts;
 using WebHooks.Lifecycle;
 using WebHooks.Service.Admin;
 using WebHooks.Service.Api;
 using WebHooks.Service.Hosting;
 using WebHooks.Service.Json;
+using WebHooks.Service.Logging;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
@@ -21,12 +21,14 @@ public static class WebHooksApp
     /// <param name="configureServices">Lets tests replace services (a fake clock, say) before the host is built.</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.ClearProviders();
-        builder.Host.UseNLog();
+        // Before anything is created: the database, its log and the admin socket are the owner's only.
+        OwnerOnlyUmask.Apply();
+        var builder = WebApplication.CreateBuilder(SettingsFiles.BuilderOptions(args));
+        builder.UseServiceLog();
         var urls = builder.Configuration["urls"];
         builder.ListenOnAdminSocket(string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.AddRequestLimits();
+        builder.AddServedHosts();
 
         builder.Services.AddWebHooksStorage();
         builder.Services.AddHostedService<DevelopmentAccount>();
@@ -41,7 +43,10 @@ public static class WebHooksApp
 
         var app = builder.Build();
         // Open the storage now: a second service on the same LiteDB file stops here, with a clear error.
-        if (app.Services.GetRequiredService<IWebHooksStorage>() is LiteDbStorage embedded) app.ServeAdminSocket(embedded.Path);
+        var storage = app.Services.GetRequiredService<IWebHooksStorage>();
+        app.LogSettingsInUse(storage is LiteDbStorage file ? file.Path : "PostgreSQL");
+        if (storage is LiteDbStorage embedded) AdminSocket.RemoveStaleSocket(embedded.Path);
+        app.UseRequestLimits();
         app.UseStorageUnavailableAs503();
         app.UseWebHooksSoap();
         app.MapJsonBinding();

@@ -6,9 +6,10 @@ using WebHooks.Storage;
 namespace WebHooks.Service.Admin;
 
 /// <summary>
-/// The admin channel of a running service: a Unix socket beside the database file, readable by its
-/// owner only. The command line uses it when the service holds the database, so that accounts can be
-/// managed and events published without stopping the service.
+/// The admin channel of a running service: a Unix socket beside the database file, usable by its owner
+/// only from the moment it exists (the process umask is 077, see <see cref="Hosting.OwnerOnlyUmask"/>; connecting
+/// needs write permission on the socket). The command line uses it when the service holds the database,
+/// so that accounts can be managed and events published without stopping the service.
 /// </summary>
 public static class AdminSocket
 {
@@ -33,29 +34,17 @@ public static class AdminSocket
         builder.WebHost.UseUrls($"{urls};http://unix:{socket}");
     }
 
-    /// <summary>Called once the database is locked by this process: a socket file still there is stale; the new one is its owner's only.</summary>
-    public static void ServeAdminSocket(this WebApplication app, string databasePath)
-    {
-        RemoveStaleSocket(databasePath);
-        app.Lifetime.ApplicationStarted.Register(() => RestrictToOwner(databasePath));
-    }
-
-    private static void RemoveStaleSocket(string databasePath)
+    /// <summary>Called once the database is locked by this process: a socket file still there is stale.</summary>
+    public static void RemoveStaleSocket(string databasePath)
     {
         var socket = PathFor(databasePath);
         if (File.Exists(socket)) File.Delete(socket);
     }
 
-    public static void RestrictToOwner(string databasePath)
-    {
-        var socket = PathFor(databasePath);
-        if (File.Exists(socket) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
-
     /// <summary>The admin endpoints; they answer only on the Unix socket.</summary>
     public static void MapAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup("/admin").DisableAntiforgery().AddEndpointFilter(async (context, next) =>
+        var admin = app.MapGroup("/admin").DisableAntiforgery().WithBodyLimit(RequestLimits.MaxManagementBodyBytes).AddEndpointFilter(async (context, next) =>
             IsUnixSocketConnection(context.HttpContext) ? await next(context) : Results.NotFound());
 
         admin.MapGet("/accounts", async (AccountService accounts) =>
@@ -63,8 +52,8 @@ public static class AdminSocket
         admin.MapPost("/accounts", async (AdminAccount body, AccountService accounts) =>
         {
             if (AccountName.Validate(body.Name) is { } bad) return Results.BadRequest(new { error = $"invalid account name: {bad}" });
-            if (AccountService.ValidateEmail(body.Email) is { } badEmail) return Results.BadRequest(new { error = $"invalid e-mail address: {badEmail}" });
             if (string.IsNullOrEmpty(body.Password)) return Results.BadRequest(new { error = "no password" });
+            if (body.Email is not null && EmailAddress.Validate(body.Email) is { } badEmail) return Results.BadRequest(new { error = $"invalid e-mail address: {badEmail}" });
             return await accounts.AddAsync(body.Name, body.Password, body.Email)
                 ? Results.Ok(new { added = AccountName.Normalize(body.Name) })
                 : Results.Conflict(new { error = $"account {AccountName.Normalize(body.Name)} exists already" });
@@ -109,6 +98,6 @@ public static class AdminSocket
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://admin/"), Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { BaseAddress = new Uri($"http://{ServedHosts.AdminSocketHost}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 }

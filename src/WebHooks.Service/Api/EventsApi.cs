@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using WebHooks.Accounts;
 using WebHooks.Events;
+using WebHooks.Service.Wire;
 
 namespace WebHooks.Service.Api;
 
@@ -15,6 +16,10 @@ public static class EventsApi
     {
         var account = await BasicAuthentication.AccountAsync(request, accounts);
         if (account is null) return BasicAuthentication.Challenge();
+        // JSON only: a browser can post text/plain or a form to any site, with credentials it remembers.
+        if (!JsonRequestBody.IsJsonContentType(request.ContentType))
+            return Results.Json(new { error = "the body must be JSON, sent as Content-Type: application/json (or application/*+json; charset utf-8 if given)" },
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
 
         var limit = options.Limits.MaxEventBytes;
         if (request.ContentLength > limit) return TooLarge(limit);
@@ -24,15 +29,13 @@ public static class EventsApi
         JsonDocument body;
         try
         {
-            body = await JsonDocument.ParseAsync(request.Body);
+            var read = await JsonRequestBody.ReadAsync(request);
+            if (read.Document is null) return Problem(read.Problem!);
+            body = read.Document;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge(limit);
-        }
-        catch (JsonException e)
-        {
-            return Problem($"malformed JSON: {e.Message}");
         }
 
         using (body)

@@ -128,7 +128,7 @@ public static class AdminCommands
     {
         if (AccountName.Validate(name) is { } bad) return Fail(error, $"invalid account name: {bad}");
         var email = flags.GetValueOrDefault("--email");
-        if (AccountService.ValidateEmail(email) is { } badEmail) return Fail(error, $"invalid e-mail address: {badEmail}");
+        if (flags.ContainsKey("--email") && EmailAddress.Validate(email) is { } badEmail) return Fail(error, $"invalid e-mail address: {badEmail}");
         if (!flags.ContainsKey("--password-stdin")) return Fail(error, "accounts add needs --password-stdin (the password is read from standard input)");
         if (flags.GetValueOrDefault(PasswordRead) is not { Length: > 0 } password) return Fail(error, "no password on standard input");
 
@@ -214,7 +214,7 @@ public static class AdminCommands
         public static async Task<Engine> OpenAsync(Dictionary<string, string?> flags)
         {
             var configArgs = flags.Keys.Where(k => k.Contains('=')).ToArray();
-            var builder = WebApplication.CreateSlimBuilder(configArgs);
+            var builder = WebApplication.CreateSlimBuilder(SettingsFiles.BuilderOptions(configArgs));
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(builder.Configuration);
             services.AddLogging();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using WebHooks.Management;
 using WebHooks.Service.Wire;
 
@@ -14,13 +13,13 @@ namespace WebHooks.Service.Json;
 public static class JsonBinding
 {
     public static void MapJsonBinding(this IEndpointRouteBuilder app) =>
-        app.MapPost("/webservice/json/{function}", Handle).DisableAntiforgery();
+        app.MapPost("/webservice/json/{function}", Handle).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxManagementBodyBytes);
 
     private static async Task<IResult> Handle(string function, HttpRequest request, WebHookOperations operations)
     {
-        var parameters = await ReadParameters(request);
+        var (parameters, problem) = await ReadParameters(request);
         if (parameters is null)
-            return Results.BadRequest(new { error = "the body is neither a JSON object nor form fields" });
+            return Results.BadRequest(new { error = problem ?? "the body is neither a JSON object nor form fields" });
 
         string? Get(string name) => parameters.GetValueOrDefault(name);
 
@@ -64,28 +63,28 @@ public static class JsonBinding
         return DeleteReply.From(outcome);
     }
 
-    private static async Task<Dictionary<string, string?>?> ReadParameters(HttpRequest request)
+    /// <returns>The parameters, or null and what is wrong with the body (null: neither a JSON object nor form fields).</returns>
+    private static async Task<(Dictionary<string, string?>? Parameters, string? Problem)> ReadParameters(HttpRequest request)
     {
-        if (request.ContentLength > RequestLimits.MaxManagementBodyBytes) return null;
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = RequestLimits.MaxManagementBodyBytes;
         if (request.HasFormContentType)
         {
             try
             {
                 var form = await request.ReadFormAsync();
-                return form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                return (form.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.OrdinalIgnoreCase), null);
             }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException && !RequestLimits.IsOverLimit(e))
             {
-                return null;
+                return (null, null);
             }
         }
 
         try
         {
-            using var json = await JsonDocument.ParseAsync(request.Body);
-            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
+            var body = await JsonRequestBody.ReadAsync(request);
+            if (body.Document is null) return (null, body.Problem);
+            using var json = body.Document;
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
             var parameters = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var p in json.RootElement.EnumerateObject())
             {
@@ -96,11 +95,11 @@ public static class JsonBinding
                     _ => p.Value.GetRawText(),
                 };
             }
-            return parameters;
+            return (parameters, null);
         }
-        catch (Exception e) when (e is JsonException or BadHttpRequestException)
+        catch (BadHttpRequestException e) when (!RequestLimits.IsOverLimit(e))
         {
-            return null;
+            return (null, null);
         }
     }
 }

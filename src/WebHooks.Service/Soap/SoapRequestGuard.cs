@@ -9,14 +9,23 @@ namespace WebHooks.Service.Soap;
 /// <summary>
 /// Runs before SoapCore on both SOAP endpoints. It reads the request body (at most
 /// <see cref="RequestLimits.MaxManagementBodyBytes"/>), parses it with DTDs prohibited and no resolver (so no
-/// entity is ever expanded and no file or URL is ever read), refuses what is not a SOAP envelope with a SOAP
-/// fault, and drops empty parameter elements (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends
-/// omitted positional arguments that way, and an empty parameter means "not given" (spec 3.3).
+/// entity is ever expanded and no file or URL is ever read), and refuses with a SOAP fault what is nested deeper
+/// than <see cref="MaxDepth"/> elements or is not a SOAP envelope. It drops empty parameter elements
+/// (<c>&lt;replayEvents/&gt;</c>, <c>xsi:nil="true"</c>): PHP sends omitted positional arguments that way, and an
+/// empty parameter means "not given" (spec 3.3). On the rpc endpoint, unnamed arguments are bound by position
+/// (<see cref="PositionalParameters"/>). SoapCore then reads the envelope as UTF-8.
 /// GET serves only the WSDL (SoapCore's <c>?xsd</c> and <c>?import</c> file readers are closed).
 /// </summary>
-public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger)
+public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGuard> logger, PositionalParameters positional)
 {
     private const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
+    /// <summary>
+    /// A valid envelope is fewer than 10 elements deep (Envelope, Body, operation, parameter, result structures).
+    /// Thousands of nested elements in a body under the size limit once cost hundreds of milliseconds of CPU each
+    /// further on (growing faster than the size): a streaming pass refuses them before any tree is built.
+    /// </summary>
+    public const int MaxDepth = 32;
 
     private static readonly XmlReaderSettings ReaderSettings = new()
     {
@@ -59,6 +68,13 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
         XDocument document;
         try
         {
+            if (IsNestedTooDeeply(body))
+            {
+                logger.LogInformation("SOAP request refused: nested more than {MaxDepth} elements deep", MaxDepth);
+                await SoapFault.WriteAsync(context, version, SoapFault.SenderStatus(version),
+                    $"the request is nested more than {MaxDepth} elements deep");
+                return;
+            }
             using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ReaderSettings);
             document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         }
@@ -95,20 +111,21 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
             return;
         }
 
-        var empty = operation.Elements().Where(IsEmpty).ToList();
-        if (empty.Count == 0)
-        {
-            ReplaceBody(context, body, charsetChanged: false);
-        }
-        else
-        {
-            foreach (var parameter in empty) parameter.Remove();
-            using var buffer = new MemoryStream();
-            using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
-                document.Save(writer);
-            ReplaceBody(context, buffer.ToArray(), charsetChanged: true);
-        }
+        positional.Bind(operation);
+        foreach (var parameter in operation.Elements().Where(IsEmpty).ToList()) parameter.Remove();
+        PassOnAsUtf8(context, document);
         await next(context);
+    }
+
+    /// <summary>Reads the body as a stream, without building anything, up to the first element deeper than <see cref="MaxDepth"/>.</summary>
+    private static bool IsNestedTooDeeply(byte[] body)
+    {
+        using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ReaderSettings);
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth) return true;
+        }
+        return false;
     }
 
     /// <summary>An element with no content at all, or one marked xsi:nil: the parameter was not given.</summary>
@@ -142,12 +159,21 @@ public sealed class SoapRequestGuard(RequestDelegate next, ILogger<SoapRequestGu
         return buffer.ToArray();
     }
 
-    private static void ReplaceBody(HttpContext context, byte[] body, bool charsetChanged)
+    /// <summary>
+    /// SoapCore reads what the guard parsed, as UTF-8 and labelled so: it answers with the request's Content-Type,
+    /// so a request labelled <c>charset=utf-16</c> (or unlabelled) once got a UTF-8 reply that said otherwise. The XML
+    /// was decoded by its own rules (byte order mark, declaration); from here on it is UTF-8, and both the request
+    /// and the reply say <c>charset=utf-8</c>.
+    /// </summary>
+    private static void PassOnAsUtf8(HttpContext context, XDocument document)
     {
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+            document.Save(writer);
         var request = context.Request;
-        request.Body = new MemoryStream(body, writable: false);
-        request.ContentLength = body.Length;
-        if (charsetChanged && MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.Charset.HasValue)
+        request.Body = new MemoryStream(buffer.ToArray(), writable: false);
+        request.ContentLength = buffer.Length;
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType))
         {
             contentType.Charset = "utf-8";
             request.ContentType = contentType.ToString();

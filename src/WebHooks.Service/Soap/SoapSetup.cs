@@ -35,16 +35,17 @@ public static class SoapSetup
     public static void UseWebHooksSoap(this WebApplication app)
     {
         // Each branch matches its path exactly (see Map), so /webservice/soap never swallows /webservice/soap/rpc.
-        Map<IWebHookRpcService>(app, SoapNames.RpcPath, SoapNames.RpcWsdlFile,
+        // rpc only: legacy Perl SOAP::Lite sends unnamed (c-gensym) arguments, bound by position in the rpc contract's order.
+        Map<IWebHookRpcService>(app, SoapNames.RpcPath, SoapNames.RpcWsdlFile, PositionalParameters.Of<IWebHookRpcService>(),
             [new SoapEncoderOptions { MessageVersion = MessageVersion.Soap11, BindingName = "WebHookServiceRpcSoap", PortName = "WebHookServiceRpcSoap" }]);
-        Map<IWebHookService>(app, SoapNames.DocumentPath, SoapNames.DocumentWsdlFile,
+        Map<IWebHookService>(app, SoapNames.DocumentPath, SoapNames.DocumentWsdlFile, PositionalParameters.None,
         [
             new SoapEncoderOptions { MessageVersion = MessageVersion.Soap11, BindingName = "WebHookServiceSoap", PortName = "WebHookServiceSoap" },
             new SoapEncoderOptions { MessageVersion = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), BindingName = "WebHookServiceSoap12", PortName = "WebHookServiceSoap12" },
         ]);
     }
 
-    private static void Map<TContract>(WebApplication app, string path, string wsdlFile, SoapEncoderOptions[] encoders)
+    private static void Map<TContract>(WebApplication app, string path, string wsdlFile, PositionalParameters positional, SoapEncoderOptions[] encoders)
     {
         var key = path.Replace("/", "");
         var wsdl = new WsdlFileOptionsCaseInsensitive
@@ -65,7 +66,7 @@ public static class SoapSetup
             context => string.Equals(context.Request.Path.Value?.TrimEnd('/'), path, StringComparison.OrdinalIgnoreCase),
             branch =>
             {
-                branch.UseMiddleware<SoapRequestGuard>();
+                branch.UseMiddleware<SoapRequestGuard>(positional);
                 branch.UseSoapEndpoint<TContract>(options =>
                 {
                     options.Path = path;

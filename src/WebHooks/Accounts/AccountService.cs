@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -24,16 +23,6 @@ public sealed class AccountService(
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset Until)> _verified = new();
-
-    /// <summary>Null when the address is acceptable for notification mail, else why not.</summary>
-    public static string? ValidateEmail(string? email)
-    {
-        if (email is null) return null;
-        if (email.Length is 0 or > 254 || email.Any(char.IsControl) || email.Any(char.IsWhiteSpace)) return $"'{email}' is not an e-mail address";
-        return MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && parsed.Host.Contains('.')
-            ? null
-            : $"'{email}' is not an e-mail address (expected name@domain.example)";
-    }
 
     /// <summary>The account's (normalised) name when the credentials are right and the login is not throttled; else null.</summary>
     public async Task<string?> AuthenticateAsync(string? name, string? password)
@@ -83,7 +72,7 @@ public sealed class AccountService(
     public Task<bool> AddAsync(string name, string password, string? email = null)
     {
         if (AccountName.Validate(name) is { } bad) throw new ArgumentException(bad, nameof(name));
-        if (ValidateEmail(email) is { } badEmail) throw new ArgumentException(badEmail, nameof(email));
+        if (email is not null && EmailAddress.Validate(email) is { } badEmail) throw new ArgumentException(badEmail, nameof(email));
         var hash = PasswordHasher.Hash(password);
         return storage.Accounts.AddAsync(new Account(AccountName.Normalize(name), hash, email, time.StoredNow()));
     }

@@ -7,7 +7,7 @@ namespace WebHooks.Tests.Interop;
 /// <summary>
 /// The external SOAP clients of the interop tests and how to run them. The one rule for a missing client lives
 /// here: the test is Inconclusive, except under CI (<c>CI=true</c>), where a missing client fails it.
-/// Install: <c>apt-get install -y php-cli php-soap python3-zeep curl nodejs npm</c>, then <c>npm install</c> in tests/interop.
+/// Install: <c>apt-get install -y php-cli php-soap python3-zeep libsoap-lite-perl curl nodejs npm</c>, then <c>npm install</c> in tests/interop.
 /// </summary>
 public static class Clients
 {
@@ -67,6 +67,16 @@ public static class Clients
         if (!File.Exists(Path.Combine(NodeModules, "soap", "package.json")))
             Missing("Node soap", $"{NodeModules}/soap is missing (run npm install in {InteropFolder})");
         return "node";
+    }
+
+    /// <returns>"perl", once perl runs and loads SOAP::Lite and JSON::PP.</returns>
+    public static async Task<string> RequirePerlSoapLiteAsync()
+    {
+        var result = await TryRunAsync("perl", ["-MSOAP::Lite", "-MJSON::PP", "-e", "print $SOAP::Lite::VERSION"]);
+        if (result is null) Missing("Perl", "no perl on PATH (apt-get install perl libsoap-lite-perl)");
+        else if (result.ExitCode != 0)
+            Missing("Perl SOAP::Lite", $"perl cannot load SOAP::Lite (apt-get install libsoap-lite-perl): {result.StandardError.Trim()}");
+        return "perl";
     }
 
     public static string NodeModules => Path.Combine(InteropFolder, "node_modules");

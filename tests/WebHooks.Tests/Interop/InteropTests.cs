@@ -67,6 +67,35 @@ public sealed class InteropTests
         trip.Verify(RoundTrip.Parse(run), "Node soap; stderr: " + run.StandardError);
     }
 
+    /// <summary>
+    /// Perl SOAP::Lite as legacy scripts use it, <c>-&gt;proxy($url)-&gt;uri($ns)-&gt;CreateWebHook('u', 'p', ...)</c>:
+    /// the arguments arrive as <c>c-gensym3</c>, <c>c-gensym5</c>, ..., bound by position on the rpc endpoint.
+    /// </summary>
+    [TestMethod]
+    public async Task PerlSoapLitePositionalOnTheRpcEndpoint()
+    {
+        var perl = await Clients.RequirePerlSoapLiteAsync();
+        await using var host = await ServiceHost.StartAsync();
+        var trip = await RoundTrip.PrepareAsync(host, "perl-positional");
+
+        var run = await Clients.RunAsync(perl, [Clients.Script("perl", "soap_lite.pl"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap/rpc"), "positional"], cancellationToken: Token);
+
+        trip.Verify(RoundTrip.Parse(run), "Perl SOAP::Lite, ->proxy->uri, positional, /webservice/soap/rpc; stderr: " + run.StandardError);
+    }
+
+    /// <summary>Perl SOAP::Lite from the served rpc WSDL: <c>SOAP::Lite-&gt;service($wsdlUrl)</c>, which names the arguments.</summary>
+    [TestMethod]
+    public async Task PerlSoapLiteFromTheRpcWsdl()
+    {
+        var perl = await Clients.RequirePerlSoapLiteAsync();
+        await using var host = await ServiceHost.StartAsync();
+        var trip = await RoundTrip.PrepareAsync(host, "perl-wsdl");
+
+        var run = await Clients.RunAsync(perl, [Clients.Script("perl", "soap_lite.pl"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap/rpc?wsdl"), "wsdl"], cancellationToken: Token);
+
+        trip.Verify(RoundTrip.Parse(run), "Perl SOAP::Lite, ->service(WSDL), /webservice/soap/rpc; stderr: " + run.StandardError);
+    }
+
     /// <summary>Raw envelopes POSTed with the curl binary to the address the served WSDL names.</summary>
     [TestMethod]
     public async Task CurlRawEnvelopes()

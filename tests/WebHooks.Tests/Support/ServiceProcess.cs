@@ -25,12 +25,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "WebHooks.Service.dll");
 
     /// <summary>Starts the service on a free loopback port over the database in <paramref name="directory"/> and waits until it answers.</summary>
-    public static async Task<ServiceProcess> StartAsync(string directory, params string[] extraArgs)
+    public static Task<ServiceProcess> StartAsync(string directory, params string[] extraArgs) =>
+        StartFromAsync(ServiceDll, AppContext.BaseDirectory, ["--environment=Development", $"--contentRoot={AppContext.BaseDirectory}",
+            .. TestStorage.ArgumentsFor(directory), .. extraArgs]);
+
+    /// <summary>
+    /// Starts <paramref name="serviceDll"/> as a service unit would (<c>dotnet /path/to/WebHooks.Service.dll</c>, environment
+    /// Development) from <paramref name="workingDirectory"/>, with only <c>--urls</c> added to <paramref name="args"/>.
+    /// </summary>
+    public static async Task<ServiceProcess> StartFromAsync(string serviceDll, string workingDirectory, IEnumerable<string> args)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = Start(["--urls=" + baseUrl, "--environment=Development", $"--contentRoot={AppContext.BaseDirectory}",
-            .. TestStorage.ArgumentsFor(directory), .. extraArgs]);
+        var start = Start(["--urls=" + baseUrl, .. args], serviceDll: serviceDll, workingDirectory: workingDirectory);
         var service = new ServiceProcess(start, baseUrl);
         start.OutputDataReceived += (_, e) => service.Append(e.Data);
         start.ErrorDataReceived += (_, e) => service.Append(e.Data);
@@ -54,10 +61,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once the service's output holds <paramref name="text"/>; fails the test after the deadline.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan deadline) =>
+        Api.EventuallyAsync(() => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)), deadline, $"the service to log \"{text}\"; it logged:\n{Output}");
+
     /// <summary>Runs a command of the executable to its end: exit code, standard output, standard error.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string? input, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string? input, params string[] args) =>
+        RunCommandFromAsync(ServiceDll, AppContext.BaseDirectory, input, args);
+
+    /// <summary>Runs a command of <paramref name="serviceDll"/> from <paramref name="workingDirectory"/>.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandFromAsync(string serviceDll, string workingDirectory, string? input, params string[] args)
     {
-        using var process = Start(args, redirectInput: true);
+        using var process = Start(args, redirectInput: true, serviceDll, workingDirectory);
         if (input is not null) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
@@ -88,7 +103,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static Process Start(IEnumerable<string> args, bool redirectInput = false)
+    private static Process Start(IEnumerable<string> args, bool redirectInput = false, string? serviceDll = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -96,9 +111,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = redirectInput,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(ServiceDll);
+        info.ArgumentList.Add(serviceDll ?? ServiceDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         return Process.Start(info)!;

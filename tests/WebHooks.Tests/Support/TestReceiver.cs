@@ -89,6 +89,9 @@ public sealed class TestReceiver : IAsyncDisposable
             EnvironmentName = "Testing",
         });
         builder.Logging.ClearProviders();
+        // A receiver stands for a customer's server and answers any Host. Its content root is the test folder, which
+        // holds the service's appsettings.json, whose AllowedHosts (loopback names only) is the service's, not its own.
+        builder.Configuration["AllowedHosts"] = "*";
         builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://{host}:0");
         if (certificate is not null)
         {

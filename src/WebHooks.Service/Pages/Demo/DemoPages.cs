@@ -15,25 +15,25 @@ public static class DemoPages
         // POST renders the page with the entered values: the form works (code only) without JavaScript.
         app.MapMethods("/demo", ["GET", "POST"], async (HttpContext context, WebHooksOptions options) =>
         {
-            var entered = await ReadValues(context.Request);
+            if (await ReadValues(context.Request) is not { } entered) return ValueTooLong;
             var function = ServiceFunctions.Find(entered.GetValueOrDefault("function")) ?? ServiceFunctions.CreateWebHook;
             var values = DemoPage.Defaults(function, development);
             if (HttpMethods.IsPost(context.Request.Method)) values.Clear();
             foreach (var (key, value) in entered) values[key] = value;
             var snapshot = Snapshot(context.Request, options, function, values);
             return Html.Result(context, DemoPage.Render(context.Request, function, values, snapshot, development));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxPageFormBytes, RequestLimits.MaxDemoValueChars);
 
         // The envelope and the sample code for the values entered; the page's script asks as the fields change.
         app.MapMethods("/demo/snippets", ["GET", "POST"], async (HttpContext context, WebHooksOptions options) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            var values = await ReadValues(context.Request);
+            if (await ReadValues(context.Request) is not { } values) return ValueTooLong;
             var function = ServiceFunctions.Find(values.GetValueOrDefault("function"));
             if (function is null)
                 return Results.BadRequest(new { error = $"unknown function; the functions are {string.Join(", ", ServiceFunctions.All.Select(f => f.Name))}" });
             return Results.Json(Snapshot(context.Request, options, function, values));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxPageFormBytes, RequestLimits.MaxDemoValueChars);
 
         app.MapGet("/demo/assets/{name}", (HttpContext context, string name) => DemoAssets.Serve(context, name));
         app.MapGet("/healthz", HealthCheck.Handle);
@@ -42,18 +42,18 @@ public static class DemoPages
     private static DemoSnapshot Snapshot(HttpRequest request, WebHooksOptions options, ServiceFunction function, IReadOnlyDictionary<string, string?> values) =>
         DemoSnapshot.Of(new FunctionCall(function, values, PublicBaseUrl.Of(request, options)), request.PathBase.Value ?? "");
 
-    /// <summary>The query string, and on POST the form fields (which win).</summary>
-    private static async Task<Dictionary<string, string?>> ReadValues(HttpRequest request)
+    // Every value is shown several times over (the fields, the envelope, each snippet): none is longer than a parameter can be.
+    private static readonly IResult ValueTooLong = RequestLimits.TooLarge($"a value is longer than {RequestLimits.MaxDemoValueChars} characters");
+
+    /// <summary>The query string, and on POST the form fields (which win); null when a value is too long to show.</summary>
+    private static async Task<Dictionary<string, string?>?> ReadValues(HttpRequest request)
     {
         var values = request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
-        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType && request.ContentLength is null or <= RequestLimits.MaxManagementBodyBytes)
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
         {
-            try
-            {
-                foreach (var (key, value) in await request.ReadFormAsync()) values[key] = value.ToString();
-            }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException) { }
+            // Over the endpoint's limits, the form reader throws and RequestLimits answers 413.
+            foreach (var (key, value) in await request.ReadFormAsync()) values[key] = value.ToString();
         }
-        return values;
+        return values.Values.Any(v => v?.Length > RequestLimits.MaxDemoValueChars) ? null : values;
     }
 }

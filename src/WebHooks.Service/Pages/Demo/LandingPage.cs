@@ -75,7 +75,8 @@ internal static class LandingPage
         m.Append("</tbody>\n</table>\n</div>\n");
 
         m.Append("<h2>Publishing events</h2>\n");
-        m.Append("<p><code>POST /api/events</code> with HTTP Basic authentication (the account's credentials) and a JSON body; ");
+        m.Append("<p><code>POST /api/events</code> with HTTP Basic authentication (the account's credentials) and a JSON body ");
+        m.Append("(<code>Content-Type: application/json</code>); ");
         m.Append("<code>data</code> is what every matching webhook's URL receives. The reply is <code>202</code> with ");
         m.Append("<code>{\"eventId\":\"…\",\"webhooks\":N}</code> once the event is stored; the same <code>idempotencyKey</code> ");
         m.Append("within 24 hours stores nothing new.</p>\n");

@@ -47,7 +47,7 @@ public static class NotificationPages
 
     public static void MapNotificationPages(this WebApplication app)
     {
-        var pages = app.MapGroup("/notifications").ExcludeFromDescription();
+        var pages = app.MapGroup("/notifications").ExcludeFromDescription().WithBodyLimit(RequestLimits.MaxPageFormBytes);
         pages.MapGet("", (HttpContext c, AccountNotificationsPage page) => page.ListAsync(c));
         pages.MapGet("/signin", (HttpContext c, AccountNotificationsPage page) => page.SignInFormAsync(c));
         pages.MapPost("/signin", (HttpContext c, AccountNotificationsPage page) => page.SignInAsync(c));
