@@ -180,8 +180,8 @@ internal sealed class Database : IDisposable
         foreach (var write in batch) write.Fail(failure);
         var broken = _open;
         _open = null;
-        try { broken?.Database.Dispose(); }
-        catch (Exception closing) { _logger.LogDebug(closing, "Closing the failed database"); }
+        if (broken is not null && !BrokenEngine.Close(broken.Database, closing => _logger.LogDebug(closing, "Closing the failed database")))
+            _logger.LogWarning("LiteDB's transaction internals were not found: a transaction of the failed database may still run its finalizer");
         TryReopen();
     }
 

@@ -62,6 +62,12 @@ public sealed class DiskFullTests
                 await Api.EventuallyAsync(() => Task.FromResult(acknowledged.All(receiver.EventIds().Contains)), TimeSpan.FromSeconds(30),
                     $"all {acknowledged.Count} acknowledged events delivered");
             }
+
+            // What the failed database left behind must never run later: a finalizer that throws would end the process
+            // (and this test run with it), long after the service recovered.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
         }
         finally
         {
