@@ -8,6 +8,7 @@ using WebHooks.Storage.LiteDb;
 namespace WebHooks.Tests.Accounts;
 
 [TestClass]
+[TestCategory("Unit")]
 public sealed class AccountTests
 {
     private string _directory = null!;

@@ -11,6 +11,8 @@ namespace WebHooks.Tests.Cli;
 /// running service's admin socket alike, with a clear error; nothing is added.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
+[TestCategory("LiteDbOnly")]
 public sealed class AccountEmailAddressesAreValidated
 {
     private string _directory = null!;

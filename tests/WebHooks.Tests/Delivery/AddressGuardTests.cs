@@ -5,6 +5,7 @@ namespace WebHooks.Tests.Delivery;
 
 /// <summary>Addresses here are only parsed and classified, never contacted.</summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed class AddressGuardTests
 {
     [TestMethod]

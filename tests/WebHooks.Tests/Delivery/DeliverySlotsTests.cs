@@ -7,6 +7,7 @@ namespace WebHooks.Tests.Delivery;
 /// causes it, so these tests check right after each step; nothing waits on a clock.
 /// </summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed class DeliverySlotsTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

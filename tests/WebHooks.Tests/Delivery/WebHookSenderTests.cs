@@ -21,6 +21,7 @@ namespace WebHooks.Tests.Delivery;
 /// addresses are ever contacted.
 /// </summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed partial class WebHookSenderTests
 {
     private const string Body =

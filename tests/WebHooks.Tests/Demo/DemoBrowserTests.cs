@@ -9,6 +9,7 @@ namespace WebHooks.Tests.Demo;
 /// loads nothing from elsewhere, and it fits a narrow screen. Screenshots are kept as test results.
 /// </summary>
 [TestClass]
+[TestCategory("Browser")]
 public sealed class DemoBrowserTests
 {
     private const string Chromium = "/usr/bin/chromium";

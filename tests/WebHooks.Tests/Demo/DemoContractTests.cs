@@ -6,6 +6,7 @@ namespace WebHooks.Tests.Demo;
 
 /// <summary>The demo's one description of the functions against the WSDLs the service serves.</summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed class DemoContractTests
 {
     private static readonly XNamespace Xsd = "http://www.w3.org/2001/XMLSchema";

@@ -10,6 +10,7 @@ namespace WebHooks.Tests.Demo;
 
 /// <summary>The landing page, the demo page as HTML, its snippet endpoint, its assets and the health check.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class DemoPagesTests
 {
     private static ServiceHost _host = null!;

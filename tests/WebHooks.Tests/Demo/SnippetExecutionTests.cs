@@ -11,6 +11,7 @@ namespace WebHooks.Tests.Demo;
 /// exercised for real.
 /// </summary>
 [TestClass]
+[TestCategory("Interop")]
 public sealed class SnippetExecutionTests
 {
     private const string Python = "/usr/bin/python3";

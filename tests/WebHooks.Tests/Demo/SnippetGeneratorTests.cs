@@ -6,6 +6,7 @@ namespace WebHooks.Tests.Demo;
 
 /// <summary>The generators alone: the values land in the code escaped, and the envelope is the contract's.</summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed class SnippetGeneratorTests
 {
     private const string Tricky = "it's \"q\" \\ $x <&> ]]>";

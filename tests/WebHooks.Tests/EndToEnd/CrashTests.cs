@@ -7,6 +7,8 @@ namespace WebHooks.Tests.EndToEnd;
 
 /// <summary>At-least-once across crashes: every event that got a 202 arrives, even when the service is SIGKILLed.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
+[TestCategory("Slow")]
 public sealed class CrashTests
 {
     [TestMethod]

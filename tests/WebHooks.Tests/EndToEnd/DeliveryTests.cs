@@ -6,6 +6,7 @@ namespace WebHooks.Tests.EndToEnd;
 
 /// <summary>Events published through the API reach real receivers: signed, in order, isolated from slow URLs, retried.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class DeliveryTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

@@ -12,6 +12,7 @@ namespace WebHooks.Tests.EndToEnd;
 /// a 6 MB tmpfs, as the reviewer did); elsewhere the test is inconclusive, and fails under CI=true.
 /// </summary>
 [TestClass]
+[TestCategory("Slow")]
 [TestCategory("EndToEnd")]
 [TestCategory("LiteDbOnly")]
 public sealed class DiskFullTests

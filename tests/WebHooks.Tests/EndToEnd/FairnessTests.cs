@@ -5,6 +5,7 @@ namespace WebHooks.Tests.EndToEnd;
 
 /// <summary>Delivery slots are shared between accounts: one account's slow webhooks cannot starve another account.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class FairnessTests
 {
     public TestContext TestContext { get; set; } = null!;

@@ -12,6 +12,8 @@ namespace WebHooks.Tests.EndToEnd;
 /// the environment and the settings files in use.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
+[TestCategory("LiteDbOnly")]
 public sealed class SettingsComeFromTheApplicationFolder
 {
     private string _root = null!;

@@ -10,6 +10,7 @@ namespace WebHooks.Tests.Interop;
 /// A missing client makes a test Inconclusive, or fails it under CI=true (see <see cref="Clients"/>).
 /// </summary>
 [TestClass]
+[TestCategory("Interop")]
 public sealed class InteropTests
 {
     public TestContext TestContext { get; set; } = null!;

@@ -11,6 +11,7 @@ namespace WebHooks.Tests.Interop;
 /// elements are bound by position, in the order of the rpc WSDL. The exact envelope SOAP::Lite 1.27 sends.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class PositionalParametersOnTheRpcEndpoint
 {
     private static ServiceHost _host = null!;

@@ -12,6 +12,7 @@ namespace WebHooks.Tests.Interop;
 /// believes the header could not read it. Whatever the request says, the reply's charset is that of its bytes.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class SoapReplyCharsetMatchesItsBytes
 {
     private const string App = "Bücher-Ölmühle";

@@ -10,6 +10,7 @@ namespace WebHooks.Tests.Lifecycle;
 /// once; forged or altered links are refused; a link for a deleted or active-again webhook says so.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class ActivationLinkTests
 {
     private sealed record Deactivated(LifecycleKit Kit, TestReceiver Receiver, int WebHookId, Notification Notification, string Path, string[] EventIds)

@@ -8,6 +8,7 @@ namespace WebHooks.Tests.Lifecycle;
 /// Playwright, no browser download): sign in, open the notification's link, replay with the keyboard.
 /// </summary>
 [TestClass]
+[TestCategory("Browser")]
 public sealed class BrowserReactivationTests
 {
     public TestContext TestContext { get; set; } = null!;

@@ -7,6 +7,7 @@ namespace WebHooks.Tests.Lifecycle;
 
 /// <summary>The buffer's time rules on a fake clock: the 5-day period after deactivation, and the retention.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class BufferTimeTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromDays(5);

@@ -6,6 +6,8 @@ namespace WebHooks.Tests.Lifecycle;
 
 /// <summary>With SMTP configured, the system notification is e-mailed to the account (spec 6), through a real local SMTP server.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
+[TestCategory("Interop")]
 public sealed partial class EmailNotificationTests
 {
     [TestMethod]

@@ -6,6 +6,7 @@ namespace WebHooks.Tests.Lifecycle;
 
 /// <summary>When a webhook is deactivated (spec 6): after N failures in a row, a success resets the count, at once on 410.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class FailureCountTests
 {
     private static readonly Dictionary<string, string> ShortRetries = new()

@@ -7,6 +7,7 @@ namespace WebHooks.Tests.Lifecycle;
 
 /// <summary><c>GET /api/notifications</c> (spec 6): the account's notifications, newest first.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class NotificationsApiTests
 {
     [TestMethod]

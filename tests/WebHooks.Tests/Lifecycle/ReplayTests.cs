@@ -4,6 +4,7 @@ namespace WebHooks.Tests.Lifecycle;
 
 /// <summary>Reactivation with and without replay (spec 6); the buffer survives a restart of the service.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class ReplayTests
 {
     [TestMethod]

@@ -7,6 +7,7 @@ namespace WebHooks.Tests.Management;
 
 /// <summary><c>POST /webservice/json/{function}</c> (spec 3.4).</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class JsonBindingTests
 {
     private static ServiceHost _host = null!;

@@ -5,6 +5,7 @@ namespace WebHooks.Tests.Management;
 
 /// <summary>The four functions through the engine, over a real store: validation, error codes, ownership, limits.</summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class WebHookOperationsTests
 {
     private const string Url = "https://hooks.example.com/optin";

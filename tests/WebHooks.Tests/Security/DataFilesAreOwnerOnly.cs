@@ -13,6 +13,8 @@ namespace WebHooks.Tests.Security;
 /// even when the service is started with a permissive umask (000 here, set around the start).
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
+[TestCategory("LiteDbOnly")]
 [UnsupportedOSPlatform("windows")]
 public sealed class DataFilesAreOwnerOnly
 {

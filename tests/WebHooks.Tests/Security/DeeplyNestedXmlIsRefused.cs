@@ -12,6 +12,7 @@ namespace WebHooks.Tests.Security;
 /// before anything builds a tree of it.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class DeeplyNestedXmlIsRefused
 {
     private static ServiceHost _host = null!;

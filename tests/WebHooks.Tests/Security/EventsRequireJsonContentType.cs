@@ -12,6 +12,7 @@ namespace WebHooks.Tests.Security;
 /// (<c>application/json</c> or <c>application/*+json</c>, UTF-8) and answers 415 to everything else.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class EventsRequireJsonContentType
 {
     private const string Body = """{"event":"optin_finalized","data":{"id":1}}""";

@@ -13,6 +13,7 @@ namespace WebHooks.Tests.Security;
 /// (by default the loopback names), and any other Host is refused with 400.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class HostHeaderCannotPoisonLinks
 {
     private const string Attacker = "attacker.example";

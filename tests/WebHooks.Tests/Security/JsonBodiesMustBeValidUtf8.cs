@@ -12,6 +12,7 @@ namespace WebHooks.Tests.Security;
 /// 400 with a JSON error, and the service goes on serving.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class JsonBodiesMustBeValidUtf8
 {
     private static ServiceHost _host = null!;

@@ -9,6 +9,7 @@ namespace WebHooks.Tests.Security;
 /// The real executable with its real NLog configuration, read from its console output.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class LogValuesCannotForgeLines
 {
     private const string Forged = "2030-01-01 00:00:00Z INFO  FORGED"; // names are at most 64 characters

@@ -10,6 +10,7 @@ namespace WebHooks.Tests.Security;
 /// four 900 KB fields posted chunked to <c>/demo</c> once came back as a 25 MB page, without any credentials.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class RequestBodiesAreBounded
 {
     private static ServiceHost _host = null!;

@@ -13,6 +13,7 @@ namespace WebHooks.Tests.Soap;
 /// business errors are envelopes, never faults; accounts never see each other's webhooks.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class SoapEndpointTests
 {
     private const string Doc = RawSoap.DocumentPath;

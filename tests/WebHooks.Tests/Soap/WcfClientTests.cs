@@ -14,6 +14,7 @@ namespace WebHooks.Tests.Soap;
 /// SOAP 1.1 over BasicHttpBinding and SOAP 1.2 over a CustomBinding.
 /// </summary>
 [TestClass]
+[TestCategory("EndToEnd")]
 public sealed class WcfClientTests
 {
     public TestContext TestContext { get; set; } = null!;

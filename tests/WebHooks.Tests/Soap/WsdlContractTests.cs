@@ -17,6 +17,7 @@ namespace WebHooks.Tests.Soap;
 /// its real address.
 /// </summary>
 [TestClass]
+[TestCategory("Unit")]
 public sealed class WsdlContractTests
 {
     private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";
