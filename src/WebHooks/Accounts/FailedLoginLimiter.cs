@@ -13,11 +13,12 @@ public sealed class FailedLoginLimiter : IDisposable
     public const int FailuresPerMinute = 30;
 
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+        // A fixed window, not a token bucket: a bucket refills a little at a time, so slow hashing alone (a few logins
+        // a second) would keep a flood just under it.
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
-            TokenLimit = FailuresPerMinute,
-            TokensPerPeriod = FailuresPerMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            PermitLimit = FailuresPerMinute,
+            Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
             AutoReplenishment = true,
         }), StringComparer.Ordinal);
