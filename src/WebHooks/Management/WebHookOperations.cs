@@ -97,7 +97,7 @@ public sealed class WebHookOperations(
         if (string.IsNullOrEmpty(username)) return Outcome<T>.Missing("username");
         if (string.IsNullOrEmpty(password)) return Outcome<T>.Missing("password");
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Function"] = operation.Replace("Async", ""), ["Account"] = username });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Function"] = operation.Replace("Async", ""), ["Account"] = AccountName.Normalize(username) });
         try
         {
             var account = await accounts.AuthenticateAsync(username, password);
