@@ -76,6 +76,8 @@ internal sealed class WebHookDocument
         set => (Delivered, ReplayUntil, ResumeAfter) = (value.Delivered, value.ReplayUntil, value.ResumeAfter);
     }
 
+    [BsonIgnore] public DeliveryProgress Progress => new(Offset, Failures, NextAttemptAt, LastError);
+
     public WebHookDocument Copy() => (WebHookDocument)MemberwiseClone();
 
     public void Apply(DeliveryProgress progress)

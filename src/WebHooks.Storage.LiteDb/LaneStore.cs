@@ -20,7 +20,7 @@ internal sealed class LaneStore(Database db, MemoryState state, LaneLeases lease
     public async Task<WebHookRecord?> SaveAsync(LaneLease lease, DeliveryProgress progress, CancellationToken cancellationToken = default)
     {
         if (!leases.Renew(lease.WebHookId, lease.Token)) return null;
-        if (state.WebHook(lease.WebHookId) is { Active: true } unchanged && unchanged.ToRecord(0).Progress == progress)
+        if (state.WebHook(lease.WebHookId) is { Active: true } unchanged && unchanged.Progress == progress)
             return state.Record(unchanged); // nothing new to write: the renewal was all
         return await db.WriteAsync(c => Save(c, lease, progress) is { } saved ? state.Record(saved) : null);
     }
@@ -29,7 +29,7 @@ internal sealed class LaneStore(Database db, MemoryState state, LaneLeases lease
     {
         try
         {
-            if (progress is not null && state.WebHook(lease.WebHookId)?.ToRecord(0).Progress != progress)
+            if (progress is not null && state.WebHook(lease.WebHookId)?.Progress != progress)
                 await db.WriteAsync(c => Save(c, lease, progress));
         }
         finally
