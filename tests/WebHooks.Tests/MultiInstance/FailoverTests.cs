@@ -39,6 +39,13 @@ public sealed class FailoverTests
             TimeSpan.FromSeconds(60), "publishing and deliveries under way");
         Assert.IsFalse(publishing.IsCompleted, "the kill must come while events are still being published");
 
+        // For a moment the receiver answers slowly, so that the busy lanes are in the middle of an attempt, and so hold
+        // their leases, when the kill comes, however fast this machine publishes and delivers.
+        var normal = receiver.DefaultResponse;
+        receiver.DefaultResponse = new ReceiverResponse { Delay = TimeSpan.FromMilliseconds(500) };
+        var slowFrom = receiver.Count;
+        await Api.EventuallyAsync(() => Task.FromResult(receiver.Count > slowFrom), TimeSpan.FromSeconds(10), "a slow attempt under way");
+
         // The instance that holds the most lanes now dies.
         var held = new List<(ServiceProcess Instance, int[] Leases)>();
         foreach (var instance in cluster.Instances) held.Add((instance, await cluster.LeasesHeldByAsync(instance)));
@@ -46,6 +53,7 @@ public sealed class FailoverTests
         var victimName = $"instance {cluster.Instances.ToList().IndexOf(victim)} (pid {victim.ProcessId})";
         cluster.Kill(victim);
         var killedAt = DateTime.UtcNow;
+        receiver.DefaultResponse = normal;
         var (acceptedAtKill, deliveredAtKill) = (publishers.Accepted.Count, receiver.Count);
         // What it held when it died stays leased to it until the leases expire: those are the webhooks it was delivering.
         var orphaned = await cluster.LeasesHeldByAsync(victim);
