@@ -18,11 +18,10 @@ internal sealed class Cluster : IAsyncDisposable
 
     private readonly TestSchema _schema;
     private readonly List<ServiceProcess> _instances;
+    private readonly List<string> _homes;
     private readonly HashSet<ServiceProcess> _killed = [];
     private readonly Lock _lock = new();
     private int _next = -1;
-
-    private readonly List<string> _homes;
 
     private Cluster(TestSchema schema, List<ServiceProcess> instances, List<string> homes) =>
         (_schema, _instances, _homes) = (schema, instances, homes);
@@ -51,6 +50,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
         catch
         {
+            // WhenAll ended when every start had ended: stop those that came up.
             foreach (var start in starts.Where(s => s.IsCompletedSuccessfully)) await start.Result.DisposeAsync();
             await schema.DisposeAsync();
             foreach (var home in homes) Directory.Delete(home, recursive: true);

@@ -20,10 +20,19 @@ public sealed partial class SimultaneousStartTests
         await using var database = await EmptyDatabase.CreateAsync();
         string[] settings = ["--WebHooks:Storage:Provider=PostgreSql", $"--WebHooks:Storage:ConnectionString={database.ConnectionString}"];
 
-        var starts = new[] { ServiceProcess.StartWithAsync(settings, null), ServiceProcess.StartWithAsync(settings, null) };
-        await Task.WhenAll(starts.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
-        await using var first = await starts[0];
-        await using var second = await starts[1];
+        var starts = new[] { ServiceProcess.StartWithAsync(settings), ServiceProcess.StartWithAsync(settings) };
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            // Whichever came up is stopped if the other did not.
+            if (!starts.All(s => s.IsCompletedSuccessfully))
+                foreach (var start in starts.Where(s => s.IsCompletedSuccessfully)) await start.Result.DisposeAsync();
+        }
+        await using var first = starts[0].Result;
+        await using var second = starts[1].Result;
 
         // Each migration ran once, by one of them; the other found it done.
         var applied = MigrationApplied().Matches(first.Output + second.Output).Select(m => m.Groups[1].Value).ToList();
@@ -59,7 +68,7 @@ public sealed partial class SimultaneousStartTests
         Assert.IsTrue(applied.Count > 0 && applied[0].StartsWith("0001_", StringComparison.Ordinal), string.Join(", ", applied));
 
         // An instance then starts on it without migrating anything.
-        await using var instance = await ServiceProcess.StartWithAsync(settings, null);
+        await using var instance = await ServiceProcess.StartWithAsync(settings);
         Assert.AreEqual(0, MigrationApplied().Matches(instance.Output).Count, instance.Output);
         CollectionAssert.AreEqual(applied, await database.AppliedMigrationsAsync());
     }
