@@ -20,6 +20,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
     public HttpClient Http { get; }
+
+    /// <summary>The process id (the PostgreSQL adapter names its lease owner after it).</summary>
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "WebHooks.Service.dll");
@@ -30,14 +35,23 @@ public sealed class ServiceProcess : IAsyncDisposable
             .. TestStorage.ArgumentsFor(directory), .. extraArgs]);
 
     /// <summary>
+    /// Starts the service on a free loopback port with exactly the storage settings in <paramref name="args"/> (several
+    /// instances on one PostgreSQL schema, say), whatever <see cref="TestStorage"/> says, and waits until it answers.
+    /// </summary>
+    /// <param name="environment">Extra environment variables of the process (a home folder of its own, say).</param>
+    public static Task<ServiceProcess> StartWithAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartFromAsync(ServiceDll, AppContext.BaseDirectory, ["--environment=Development", $"--contentRoot={AppContext.BaseDirectory}", .. args], environment);
+
+    /// <summary>
     /// Starts <paramref name="serviceDll"/> as a service unit would (<c>dotnet /path/to/WebHooks.Service.dll</c>, environment
     /// Development) from <paramref name="workingDirectory"/>, with only <c>--urls</c> added to <paramref name="args"/>.
     /// </summary>
-    public static async Task<ServiceProcess> StartFromAsync(string serviceDll, string workingDirectory, IEnumerable<string> args)
+    public static async Task<ServiceProcess> StartFromAsync(string serviceDll, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = Start(["--urls=" + baseUrl, .. args], serviceDll: serviceDll, workingDirectory: workingDirectory);
+        var start = Start(["--urls=" + baseUrl, .. args], serviceDll: serviceDll, workingDirectory: workingDirectory, environment: environment);
         var service = new ServiceProcess(start, baseUrl);
         start.OutputDataReceived += (_, e) => service.Append(e.Data);
         start.ErrorDataReceived += (_, e) => service.Append(e.Data);
@@ -103,7 +117,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static Process Start(IEnumerable<string> args, bool redirectInput = false, string? serviceDll = null, string? workingDirectory = null)
+    private static Process Start(IEnumerable<string> args, bool redirectInput = false, string? serviceDll = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -116,6 +131,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add(serviceDll ?? ServiceDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info)!;
     }
 

@@ -13,6 +13,9 @@ public sealed record ReceivedRequest(string Method, string Path, IHeaderDictiona
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 
+    /// <summary>When the receiver had read the whole request (the wall clock, for measuring gaps between requests).</summary>
+    public DateTime Received { get; init; } = DateTime.UtcNow;
+
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value.ToString() : "";
 }
 
