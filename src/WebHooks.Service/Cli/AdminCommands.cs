@@ -234,7 +234,9 @@ public static class AdminCommands
             var arg = args[i];
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=')) flags[arg] = null; // configuration
             else if (arg is "--password-stdin") flags[arg] = null;
-            else if (arg.StartsWith("--", StringComparison.Ordinal)) flags[arg] = i + 1 < args.Length ? args[++i] : null;
+            // A flag's value is the next word, unless that is an option itself (a flag given without its value).
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
+                flags[arg] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
             else positional.Add(arg);
         }
         return ([.. positional], flags);
