@@ -70,4 +70,19 @@ public static class ApiDocument
     });
 
     public static void MapApiDocument(this WebApplication app) => app.MapOpenApi(Path.Replace(Name, "{documentName}"));
+
+    /// <summary>
+    /// Describes the endpoint's JSON body for the document only. <c>Accepts&lt;T&gt;()</c> would also make routing refuse
+    /// other content types with a bare 415, before the endpoint's credentials check and its own JSON error.
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
 }

@@ -9,14 +9,14 @@ namespace WebHooks.Service.Api;
 /// <summary><c>POST /api/events</c>: the platform publishes an event (spec 4).</summary>
 public static class EventsApi
 {
-    public sealed record Publication(string Event, JsonElement Data, string? IdempotencyKey);
+    public sealed record Publication(string Event, JsonElement Data, string? IdempotencyKey = null);
 
     public sealed record PublishReply(string EventId, [property: JsonPropertyName("webhooks")] int WebHooks);
 
     public static void MapEventsApi(this IEndpointRouteBuilder api) =>
         api.MapPost("/events", Publish).DisableAntiforgery()
             .WithName("PublishEvent").WithSummary("Publishes an event of the account")
-            .Accepts<Publication>("application/json")
+            .WithJsonBody<Publication>()
             .Produces<PublishReply>(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType);
 

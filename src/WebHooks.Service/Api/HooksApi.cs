@@ -16,13 +16,13 @@ public static class HooksApi
     /// <summary>The <c>app</c> of a subscription that names none: automation platforms do not.</summary>
     public const string DefaultApp = "zapier";
 
-    public sealed record Subscription(string Event, string Url, string? App);
+    public sealed record Subscription(string Event, string Url, string? App = null);
 
     public static void MapHooksApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/hooks", CreateAsync).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxManagementBodyBytes)
             .WithName("CreateHook").WithSummary("Subscribes a URL to an event (a REST hook)")
-            .Accepts<Subscription>("application/json")
+            .WithJsonBody<Subscription>()
             .Produces<WireWebHook>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet("/hooks", ListAsync)

@@ -45,5 +45,9 @@ public sealed class ApiDocumentTests
         Assert.AreEqual("integer", webHook.GetProperty("id").GetProperty("type").GetString());
         var created = document.GetProperty("paths").GetProperty("/api/hooks").GetProperty("post").GetProperty("responses");
         Assert.IsTrue(created.TryGetProperty("201", out _) && created.TryGetProperty("400", out _), created.ToString());
+        var subscription = document.GetProperty("paths").GetProperty("/api/hooks").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        CollectionAssert.AreEqual(new[] { "event", "url", "app" }, subscription.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "event", "url" }, subscription.GetProperty("required").EnumerateArray().Select(p => p.GetString()).ToArray(), "app is optional");
     }
 }

@@ -22,7 +22,7 @@ internal static class RestApi
         return request;
     }
 
-    public static HttpRequestMessage Raw(HttpMethod method, string path, string key, string body, string contentType = "application/json")
+    public static HttpRequestMessage Raw(HttpMethod method, string path, string? key, string body, string contentType = "application/json")
     {
         var request = Request(method, path, key);
         request.Content = new StringContent(body, Encoding.UTF8);

@@ -92,6 +92,9 @@ public sealed class RestHooksApiTests
 
         var form = await SendAsync(host.Http, Raw(HttpMethod.Post, "api/hooks", key, "event=optin_finalized&url=https://example.com/x", "application/x-www-form-urlencoded"));
         Assert.AreEqual(415, form.Status, form.Body);
+        StringAssert.Contains(JsonDocument.Parse(form.Body).RootElement.GetProperty("error").GetString(), "application/json");
+        var anonymous = await SendAsync(host.Http, Raw(HttpMethod.Post, "api/hooks", null, "event=optin_finalized", "text/plain"));
+        Assert.AreEqual(401, anonymous.Status, "credentials are checked first");
 
         var named = await JsonAsync(host.Http, Request(HttpMethod.Post, "api/hooks", key, new { @event = "optin_finalized", url = "https://example.com/x", app = "make" }), 201);
         Assert.AreEqual("make", named.GetProperty("app").GetString());
