@@ -39,6 +39,7 @@ public static class WebHooksApp
         builder.Services.AddDataProtectionInStorage();
         builder.Services.AddWebHooksSoap();
         builder.Services.AddNotificationPages();
+        builder.Services.AddApiDocument();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -50,8 +51,8 @@ public static class WebHooksApp
         app.UseStorageUnavailableAs503();
         app.UseWebHooksSoap();
         app.MapJsonBinding();
-        app.MapEventsApi();
-        app.MapNotificationsApi();
+        app.MapRestApi();
+        app.MapApiDocument();
         app.MapAdminApi();
         app.MapNotificationPages();
         app.MapDemoPages();

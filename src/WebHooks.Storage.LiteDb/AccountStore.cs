@@ -22,6 +22,7 @@ internal sealed class AccountStore(Database db, MemoryState state) : IAccountSto
         foreach (var webHook in removed) state.Remove(c, webHook);
         c.Notifications.DeleteMany(n => n.Account == name);
         c.ApiKeys.DeleteMany(k => k.Account == name);
+        state.RemoveRecent(c, name);
         c.Accounts.Delete(name);
         return [.. removed.Select(w => w.Id)];
     });

@@ -80,6 +80,7 @@ internal sealed class Database : IDisposable
         mapper.ToDocument(new ApiKeyDocument());
         mapper.ToDocument(new StreamDocument());
         mapper.ToDocument(new EventDocument());
+        mapper.ToDocument(new RecentEventDocument());
         mapper.ToDocument(new WebHookDocument());
         mapper.ToDocument(new IdempotencyDocument());
         mapper.ToDocument(new NotificationDocument());
@@ -345,6 +346,7 @@ internal sealed class Collections
         ApiKeys = database.GetCollection<ApiKeyDocument>("apikeys");
         Streams = database.GetCollection<StreamDocument>("streams");
         Events = database.GetCollection<EventDocument>("events");
+        RecentEvents = database.GetCollection<RecentEventDocument>("recent_events");
         WebHooks = database.GetCollection<WebHookDocument>("webhooks", BsonAutoId.Int32);
         Idempotency = database.GetCollection<IdempotencyDocument>("idempotency");
         Notifications = database.GetCollection<NotificationDocument>("notifications", BsonAutoId.Int32);
@@ -358,6 +360,7 @@ internal sealed class Collections
     public ILiteCollection<ApiKeyDocument> ApiKeys { get; }
     public ILiteCollection<StreamDocument> Streams { get; }
     public ILiteCollection<EventDocument> Events { get; }
+    public ILiteCollection<RecentEventDocument> RecentEvents { get; }
     public ILiteCollection<WebHookDocument> WebHooks { get; }
     public ILiteCollection<IdempotencyDocument> Idempotency { get; }
     public ILiteCollection<NotificationDocument> Notifications { get; }

@@ -41,6 +41,26 @@ internal sealed class EventDocument
     public string Data { get; set; } = "";
 }
 
+/// <summary>One slot of an account's ring of recent events of one type (<see cref="Events.RecentEvents"/>).</summary>
+internal sealed class RecentEventDocument
+{
+    /// <summary><see cref="Key"/>: account, event and slot.</summary>
+    [BsonId] public string Id { get; set; } = "";
+
+    /// <summary>Counts the account's publishes of the type; the slot is this modulo the ring's size.</summary>
+    public long Seq { get; set; }
+    public string EventId { get; set; } = "";
+    public DateTime Published { get; set; }
+    public string Data { get; set; } = "";
+
+    public static string Key(string account, string eventName, long seq) =>
+        $"{account}\n{eventName}\n{seq % Events.RecentEvents.Kept:D2}";
+
+    /// <summary>The ids of every slot of one ring (looked up one by one: LiteDB's string order is not ordinal).</summary>
+    public static IEnumerable<string> Ring(string account, string eventName) =>
+        Enumerable.Range(0, Events.RecentEvents.Kept).Select(slot => Key(account, eventName, slot));
+}
+
 /// <summary>A webhook and its delivery state. Held in memory too (<see cref="WebHookTable"/>): never changed once shared; writes store a changed copy.</summary>
 internal sealed class WebHookDocument
 {

@@ -38,6 +38,11 @@ internal sealed class EventStore(Database db, MemoryState state) : IEventStore
                 state.Appended(streamId, head + 1, published);
             }
         }
+        var recent = state.NextRecent(c, e.Account, e.Event);
+        c.RecentEvents.Upsert(new RecentEventDocument
+        {
+            Id = RecentEventDocument.Key(e.Account, e.Event, recent), Seq = recent, EventId = e.EventId, Published = e.Now, Data = e.Data,
+        });
         if (idempotencyId is not null)
             c.Idempotency.Upsert(new IdempotencyDocument { Id = idempotencyId, Created = e.Now, EventId = e.EventId, WebHooks = kept });
         return new Appended(e.EventId, kept, queued, dropped);
@@ -52,10 +57,10 @@ internal sealed class EventStore(Database db, MemoryState state) : IEventStore
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
     {
-        if (state.FindStream(account, eventName) is not { } streamId) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        var ring = RecentEventDocument.Ring(account, eventName).Select(id => db.Read.RecentEvents.FindById(id))
+            .OfType<RecentEventDocument>().Where(d => d.Id == RecentEventDocument.Key(account, eventName, d.Seq));
         return Task.FromResult<IReadOnlyList<StoredEvent>>(
-            [.. db.Read.Events.Query().Where(EventKey.Range(streamId, 0, EventKey.MaxSequence)).OrderByDescending(d => d.Key).Limit(max).ToEnumerable()
-                .Select(d => ToRecord(d, eventName))]);
+            [.. ring.OrderByDescending(d => d.Seq).Take(max).Select(d => new StoredEvent(d.Seq, d.EventId, eventName, d.Published, d.Data))]);
     }
 
     private static StoredEvent ToRecord(EventDocument d, string eventName) =>

@@ -64,6 +64,30 @@ internal sealed class MemoryState
         _tables.LastPublished[streamId] = published;
     }
 
+    /// <summary>
+    /// The sequence of the next event of an account's ring of recent events; the ring's head is read from the file the
+    /// first time (its slots are few), then kept here.
+    /// </summary>
+    public long NextRecent(Collections db, string account, string eventName)
+    {
+        var heads = _tables.RecentHeads;
+        var head = heads.TryGetValue((account, eventName), out var known)
+            ? known
+            : RecentEventDocument.Ring(account, eventName).Select(id => db.RecentEvents.FindById(id)).OfType<RecentEventDocument>().Select(d => d.Seq).DefaultIfEmpty(0).Max();
+        heads[(account, eventName)] = head + 1;
+        return head + 1;
+    }
+
+    /// <summary>Deletes the rings of recent events of an account.</summary>
+    public void RemoveRecent(Collections db, string account)
+    {
+        foreach (var eventName in EventNames.All)
+        {
+            foreach (var id in RecentEventDocument.Ring(account, eventName)) db.RecentEvents.Delete(id);
+            _tables.RecentHeads.TryRemove((account, eventName), out _);
+        }
+    }
+
     /// <summary>Stores the document and shares it (it must not change afterwards).</summary>
     public void Put(Collections db, WebHookDocument webHook, bool isNew = false)
     {
@@ -121,5 +145,8 @@ internal sealed class MemoryState
         public readonly ConcurrentDictionary<(string Account, string Event), int> StreamIds = new();
         public readonly ConcurrentDictionary<int, long> Heads = new();
         public readonly ConcurrentDictionary<int, DateTime> LastPublished = new();
+
+        /// <summary>The last sequence of each ring of recent events that was written since the load (filled lazily).</summary>
+        public readonly ConcurrentDictionary<(string Account, string Event), long> RecentHeads = new();
     }
 }

@@ -39,6 +39,8 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 DELETE FROM notifications WHERE account = @name;
                 DELETE FROM api_keys WHERE account = @name;
                 DELETE FROM idempotency WHERE account = @name;
+                DELETE FROM recent_events WHERE account = @name;
+                DELETE FROM recent_heads WHERE account = @name;
                 DELETE FROM accounts WHERE name = @name;
                 """, tx).With("name", name).ExecuteAsync(cancellationToken);
             // The events of its streams are nobody's now: retention deletes them.

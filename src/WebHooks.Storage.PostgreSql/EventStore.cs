@@ -1,4 +1,5 @@
 using Npgsql;
+using WebHooks.Events;
 using WebHooks.Lifecycle;
 using WebHooks.Storage.PostgreSql.Signals;
 
@@ -70,6 +71,8 @@ internal sealed class EventStore(Database database) : IEventStore
                 .With("data", e.Data).ExecuteAsync(cancellationToken);
         }
 
+        await RememberRecentAsync(c, tx, e, cancellationToken);
+
         if (!string.IsNullOrEmpty(e.IdempotencyKey))
             await c.Command("UPDATE idempotency SET webhooks = @webhooks WHERE account = @account AND key = @key", tx)
                 .With("webhooks", kept.Count).With("account", e.Account).With("key", e.IdempotencyKey).ExecuteAsync(cancellationToken);
@@ -78,6 +81,21 @@ internal sealed class EventStore(Database database) : IEventStore
         dropped.Sort();
         return (new Appended(e.EventId, kept.Count, queued, dropped), queued);
     }
+
+    /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>
+    private static Task RememberRecentAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken) =>
+        c.Command("""
+                WITH head AS (
+                    INSERT INTO recent_heads AS h (account, event, last_seq) VALUES (@account, @event, 1)
+                    ON CONFLICT (account, event) DO UPDATE SET last_seq = h.last_seq + 1
+                    RETURNING last_seq)
+                INSERT INTO recent_events (account, event, slot, seq, event_id, published, data)
+                SELECT @account, @event, last_seq % @kept, last_seq, @event_id, @published, @data FROM head
+                ON CONFLICT (account, event, slot) DO UPDATE
+                    SET seq = excluded.seq, event_id = excluded.event_id, published = excluded.published, data = excluded.data
+                """, tx)
+            .With("account", e.Account).With("event", e.Event).With("kept", (long)RecentEvents.Kept).With("event_id", e.EventId)
+            .With("published", e.Now).With("data", e.Data).ExecuteAsync(cancellationToken);
 
     /// <summary>
     /// Takes the idempotency key for this publish, or returns the earlier reply when it is taken and not expired.
@@ -113,10 +131,10 @@ internal sealed class EventStore(Database database) : IEventStore
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""
-                SELECT e.seq, e.event_id, s.event, e.published, e.data
-                FROM streams s JOIN events e ON e.stream_id = s.id
-                WHERE s.account = @account AND s.event = @event
-                ORDER BY e.seq DESC
+                SELECT seq, event_id, event, published, data
+                FROM recent_events
+                WHERE account = @account AND event = @event
+                ORDER BY seq DESC
                 LIMIT @max
                 """)
             .With("account", account).With("event", eventName).With("max", max)

@@ -28,6 +28,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<FailedLoginLimiter>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<FailedApiKeyLimiter>();
+        services.AddSingleton<ApiKeys>();
         services.AddSingleton<NotificationLinks>();
         services.AddSingleton<PublicLinks>();
         // Notifications are e-mailed when WebHooks:Smtp:Host is set; otherwise the mailer does nothing.

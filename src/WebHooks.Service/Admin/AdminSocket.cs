@@ -60,6 +60,12 @@ public static class AdminSocket
         });
         admin.MapDelete("/accounts/{name}", async (string name, AccountService accounts) =>
             await accounts.RemoveAsync(name) ? Results.Ok(new { removed = name }) : Results.NotFound(new { error = $"no account {name}" }));
+        admin.MapPost("/accounts/{name}/apikeys", async (string name, ApiKeys keys) =>
+            await keys.CreateAsync(name) is { } key ? Results.Ok(new { key }) : Results.NotFound(new { error = $"no account {AccountName.Normalize(name)}" }));
+        admin.MapPost("/accounts/{name}/apikeys/revoke", async (string name, AdminApiKey body, ApiKeys keys) =>
+            await keys.RevokeAsync(name, body.Key)
+                ? Results.Ok(new { revoked = AccountName.Normalize(name) })
+                : Results.NotFound(new { error = $"{AccountName.Normalize(name)} has no such API key (or it was revoked already)" }));
         admin.MapPost("/publish", async (AdminPublish body, AccountService accounts, EventIntake intake) =>
         {
             if (await accounts.FindAsync(body.Account) is not { } account) return Results.NotFound(new { error = $"no account {body.Account}" });
@@ -74,6 +80,9 @@ public static class AdminSocket
         context.Connection.LocalIpAddress is null && context.Connection.RemoteIpAddress is null;
 
     public sealed record AdminAccount(string Name, string Password, string? Email);
+
+    /// <summary>A key travels in the body, never in the path: paths end up in logs.</summary>
+    public sealed record AdminApiKey(string Key);
 
     public sealed record AdminPublish(string Account, string Event, System.Text.Json.JsonElement Data);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
-using WebHooks.Accounts;
 using WebHooks.Events;
 using WebHooks.Service.Wire;
 
@@ -9,13 +9,20 @@ namespace WebHooks.Service.Api;
 /// <summary><c>POST /api/events</c>: the platform publishes an event (spec 4).</summary>
 public static class EventsApi
 {
-    public static void MapEventsApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/events", Publish).DisableAntiforgery().WithBasicChallenge();
+    public sealed record Publication(string Event, JsonElement Data, string? IdempotencyKey = null);
 
-    private static async Task<IResult> Publish(HttpRequest request, AccountService accounts, EventIntake intake, WebHooksOptions options)
+    public sealed record PublishReply(string EventId, [property: JsonPropertyName("webhooks")] int WebHooks);
+
+    public static void MapEventsApi(this IEndpointRouteBuilder api) =>
+        api.MapPost("/events", Publish).DisableAntiforgery()
+            .WithName("PublishEvent").WithSummary("Publishes an event of the account")
+            .WithJsonBody<Publication>()
+            .Produces<PublishReply>(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType);
+
+    private static async Task<IResult> Publish(HttpRequest request, EventIntake intake, WebHooksOptions options)
     {
-        var account = await BasicAuthentication.AccountAsync(request, accounts);
-        if (account is null) return BasicAuthentication.Challenge();
+        var account = request.HttpContext.ApiAccount();
         // JSON only: a browser can post text/plain or a form to any site, with credentials it remembers.
         if (!JsonRequestBody.IsJsonContentType(request.ContentType))
             return Results.Json(new { error = "the body must be JSON, sent as Content-Type: application/json (or application/*+json; charset utf-8 if given)" },
@@ -53,11 +60,11 @@ public static class EventsApi
             if (EventIntake.Validate(eventName, data, key) is { } problem) return Problem(problem);
 
             var published = await intake.PublishAsync(account, eventName!, data.GetRawText(), key);
-            return Results.Json(new { eventId = published.EventId, webhooks = published.WebHooks }, statusCode: StatusCodes.Status202Accepted);
+            return Results.Json(new PublishReply(published.EventId, published.WebHooks), statusCode: StatusCodes.Status202Accepted);
         }
     }
 
-    private static IResult Problem(string error) => Results.Json(new { error }, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult Problem(string error) => ApiError.BadRequest(error);
 
     private static IResult TooLarge(int limit) =>
         Results.Json(new { error = $"the body is larger than {limit} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -11,7 +11,7 @@ namespace WebHooks.Service.Cli;
 
 /// <summary>
 /// The admin command line: <c>accounts add NAME --password-stdin [--email ADDRESS]</c>, <c>accounts list</c>,
-/// <c>accounts remove NAME</c> and <c>publish EVENT DATA_JSON --account NAME</c>. It opens the same
+/// <c>accounts remove NAME</c>, <c>accounts apikey NAME [--revoke KEY]</c> and <c>publish EVENT DATA_JSON --account NAME</c>. It opens the same
 /// configuration and database as the service.
 /// </summary>
 public static class AdminCommands
@@ -61,6 +61,8 @@ public static class AdminCommands
                 return await ListAccounts(flags, output);
             case ["accounts", "remove", var name]:
                 return await RemoveAccount(name, flags, output, error);
+            case ["accounts", "apikey", var name]:
+                return await ApiKey(name, flags, output, error);
             case ["publish", var eventName, var data]:
                 return await Publish(eventName, data, flags, output, error);
             case ["migrate"]:
@@ -95,6 +97,15 @@ public static class AdminCommands
                 response = await admin.DeleteAsync($"admin/accounts/{Uri.EscapeDataString(name)}");
                 if (response.IsSuccessStatusCode) output.WriteLine($"account {AccountName.Normalize(name)} removed, with its webhooks");
                 break;
+            case ["accounts", "apikey", var name] when flags.GetValueOrDefault("--revoke") is { } revoked:
+                response = await admin.PostAsJsonAsync($"admin/accounts/{Uri.EscapeDataString(name)}/apikeys/revoke", new AdminSocket.AdminApiKey(revoked));
+                if (response.IsSuccessStatusCode) output.WriteLine(Revoked(name, revoked));
+                break;
+            case ["accounts", "apikey", var name]:
+                if (flags.ContainsKey("--revoke")) return Fail(error, "--revoke needs the KEY to revoke");
+                response = await admin.PostAsync($"admin/accounts/{Uri.EscapeDataString(name)}/apikeys", null);
+                if (response.IsSuccessStatusCode) ShowNewKey((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!, output, error);
+                break;
             case ["publish", var eventName, var data]:
                 JsonElement parsed;
                 try { parsed = JsonDocument.Parse(data).RootElement; }
@@ -119,6 +130,8 @@ public static class AdminCommands
           WebHooks.Service accounts add NAME --password-stdin [--email ADDRESS]
           WebHooks.Service accounts list
           WebHooks.Service accounts remove NAME
+          WebHooks.Service accounts apikey NAME             make an API key for the REST API (printed once, only its hash is kept)
+          WebHooks.Service accounts apikey NAME --revoke KEY
           WebHooks.Service publish EVENT DATA_JSON --account NAME
           WebHooks.Service migrate                          create or upgrade the database schema, then exit
         Configuration options such as --WebHooks:Storage:Path=FILE apply to every command.
@@ -156,6 +169,32 @@ public static class AdminCommands
         output.WriteLine($"account {name} removed, with its webhooks");
         return 0;
     }
+
+    private static async Task<int> ApiKey(string name, Dictionary<string, string?> flags, TextWriter output, TextWriter error)
+    {
+        if (flags.ContainsKey("--revoke") && flags["--revoke"] is not { Length: > 0 }) return Fail(error, "--revoke needs the KEY to revoke");
+        await using var engine = await Engine.OpenAsync(flags);
+        name = AccountName.Normalize(name);
+        if (flags.GetValueOrDefault("--revoke") is { } key)
+        {
+            if (!await engine.ApiKeys.RevokeAsync(name, key)) return Fail(error, $"{name} has no such API key (or it was revoked already)");
+            output.WriteLine(Revoked(name, key));
+            return 0;
+        }
+        if (await engine.ApiKeys.CreateAsync(name) is not { } created) return Fail(error, $"no account {name}");
+        ShowNewKey(created, output, error);
+        return 0;
+    }
+
+    /// <summary>The key alone on standard output (for scripts); the advice on standard error.</summary>
+    private static void ShowNewKey(string key, TextWriter output, TextWriter error)
+    {
+        output.WriteLine(key);
+        error.WriteLine("This API key is shown once: store it now. Send it as X-API-Key: KEY or Authorization: Bearer KEY.");
+    }
+
+    private static string Revoked(string name, string key) =>
+        $"API key {key[..Math.Min(key.Length, WebHooks.Accounts.ApiKeys.ShownCharacters)]}… of {AccountName.Normalize(name)} revoked";
 
     private static async Task<int> Migrate(Dictionary<string, string?> flags, TextWriter output)
     {
@@ -195,7 +234,9 @@ public static class AdminCommands
             var arg = args[i];
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=')) flags[arg] = null; // configuration
             else if (arg is "--password-stdin") flags[arg] = null;
-            else if (arg.StartsWith("--", StringComparison.Ordinal)) flags[arg] = i + 1 < args.Length ? args[++i] : null;
+            // A flag's value is the next word, unless that is an option itself (a flag given without its value).
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
+                flags[arg] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
             else positional.Add(arg);
         }
         return ([.. positional], flags);
@@ -210,6 +251,7 @@ public static class AdminCommands
 
         public AccountService Accounts => _services.GetRequiredService<AccountService>();
         public EventIntake Intake => _services.GetRequiredService<EventIntake>();
+        public ApiKeys ApiKeys => _services.GetRequiredService<ApiKeys>();
 
         public static async Task<Engine> OpenAsync(Dictionary<string, string?> flags)
         {

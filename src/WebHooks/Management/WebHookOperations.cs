@@ -84,6 +84,10 @@ public sealed class WebHookOperations(
         return true;
     }
 
+    /// <summary>The account's webhooks, oldest first, however they were made.</summary>
+    public async Task<IReadOnlyList<WebHookView>> ListAsync(string account) =>
+        [.. (await storage.WebHooks.ListAsync(account)).Select(WebHookView.Of)];
+
     /// <summary>One webhook of the account, as its owner sees it; null when it has no such webhook.</summary>
     public async Task<WebHookView?> FindAsync(string account, int webhookId) =>
         await storage.WebHooks.FindAsync(account, webhookId) is { } webHook ? WebHookView.Of(webHook) : null;

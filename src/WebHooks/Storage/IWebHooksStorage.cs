@@ -42,7 +42,7 @@ public interface IAccountStore
     Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes the account with its webhooks, notifications and API keys. Null when there is no such account;
+    /// Removes the account with its webhooks, notifications, API keys and recent events. Null when there is no such account;
     /// else the ids of the webhooks removed with it (their lanes must stop).
     /// </summary>
     Task<IReadOnlyList<int>?> RemoveAsync(string name, CancellationToken cancellationToken = default);
@@ -92,14 +92,20 @@ public interface IEventStore
     /// <summary>
     /// Publishes one event: decides per webhook of (account, event) whether it is queued, buffered or dropped
     /// (<see cref="Lifecycle.BufferRules.Keeps"/>), appends it once to the stream with the next sequence number when
-    /// any webhook keeps it, and remembers the idempotency key. Durable when the task completes.
+    /// any webhook keeps it, puts it in the account's ring of recent events (<see cref="Events.RecentEvents"/>, whether
+    /// or not a webhook keeps it), and remembers the idempotency key. Durable when the task completes. A repeated
+    /// idempotency key stores nothing.
     /// </summary>
     Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="max"/> events of the webhook's stream in (<paramref name="after"/>, <paramref name="upTo"/>], in order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default);
 
-    /// <summary>The account's most recent stored events of that type, newest first.</summary>
+    /// <summary>
+    /// The account's most recent published events of that type, from its ring (at most <see cref="Events.RecentEvents.Kept"/>),
+    /// newest first; retention does not touch them. <see cref="StoredEvent.Sequence"/> counts the account's publishes of
+    /// that type (it is not the stream's sequence).
+    /// </summary>
     Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default);
 }
 

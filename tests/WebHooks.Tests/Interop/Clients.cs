@@ -81,6 +81,22 @@ public static class Clients
 
     public static string NodeModules => Path.Combine(InteropFolder, "node_modules");
 
+    /// <summary>integrations/zapier: the Zapier integration, its package-lock.json and node_modules.</summary>
+    public static string ZapierFolder => Path.Combine(RepositoryRoot, "integrations", "zapier");
+
+    /// <returns>"node", once node runs and integrations/zapier/node_modules holds zapier-platform-core and -schema.</returns>
+    public static async Task<string> RequireZapierPlatformAsync()
+    {
+        var version = await TryRunAsync("node", ["--version"]);
+        if (version is null || version.ExitCode != 0) Missing("Node", "no node on PATH (apt-get install nodejs npm)");
+        foreach (var package in new[] { "zapier-platform-core", "zapier-platform-schema" })
+        {
+            if (!File.Exists(Path.Combine(ZapierFolder, "node_modules", package, "package.json")))
+                Missing(package, $"it is not in {ZapierFolder}/node_modules (run npm ci there)");
+        }
+        return "node";
+    }
+
     /// <returns>"curl", once the curl binary runs.</returns>
     public static async Task<string> RequireCurlAsync()
     {
@@ -92,9 +108,9 @@ public static class Clients
     /// <summary>Runs a program to its end, within <see cref="Timeout"/>; fails the test (with stderr) when it does not end.</summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, string? standardInput = null,
-        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
-        var result = await TryRunAsync(fileName, arguments, standardInput, environment, cancellationToken);
+        var result = await TryRunAsync(fileName, arguments, standardInput, environment, cancellationToken, workingDirectory);
         if (result is null) Assert.Fail($"{fileName} could not be started");
         return result!;
     }
@@ -102,10 +118,11 @@ public static class Clients
     /// <returns>null when the program does not exist.</returns>
     private static async Task<ProcessResult?> TryRunAsync(
         string fileName, IEnumerable<string> arguments, string? standardInput = null,
-        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

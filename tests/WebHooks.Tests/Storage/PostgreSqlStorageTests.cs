@@ -58,10 +58,12 @@ public sealed class PostgreSqlStorageTests
 
         await using var connection = new NpgsqlConnection(schema.ConnectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*), min(version) FROM schema_migrations", connection);
+        await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT version) FROM schema_migrations", connection);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.AreEqual((1L, 1), (reader.GetInt64(0), reader.GetInt32(1)), "0001 applied once");
+        var migrations = WebHooks.Storage.PostgreSql.Migrations.Migrator.Embedded().Count;
+        Assert.IsTrue(migrations >= 2, "0001 and the migrations after it");
+        Assert.AreEqual(((long)migrations, (long)migrations), (reader.GetInt64(0), reader.GetInt64(1)), "each migration applied once");
     }
 
     [TestMethod]

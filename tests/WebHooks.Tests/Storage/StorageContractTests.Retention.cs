@@ -68,10 +68,11 @@ public abstract partial class StorageContractTests
         Assert.IsTrue(await Store.WebHooks.DeleteAsync("acme", webHook.Id));
 
         Assert.AreEqual(3, (await Store.Maintenance.PurgeAsync(PolicyAt(T1))).DeletedEvents);
-        Assert.AreEqual(0, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count);
+        Assert.AreEqual(3, (await Store.Events.RecentAsync("acme", OptIn, 10)).Count, "the ring of recent events is not the stream's");
 
         var next = await CreateAsync();
         Assert.AreEqual((3L, 3L), (next.Head, next.Offset.Delivered), "sequences never go back");
+        Assert.AreEqual(0, (await Store.Events.ReadAsync(next.Id, 0, long.MaxValue, 10)).Count, "the stream is empty");
         await PublishAsync(T1.AddMinutes(1));
         CollectionAssert.AreEqual(new long[] { 4 }, Sequences(await DeliverAllAsync(next.Id)));
     }

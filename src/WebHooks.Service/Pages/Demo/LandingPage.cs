@@ -44,7 +44,9 @@ internal static class LandingPage
         Row(m, "SOAP, rpc/literal (SOAP 1.1)", $"POST {baseUrl}{ServiceFunctions.RpcPath}",
             $"<a href=\"{E(b + ServiceFunctions.RpcPath + "?wsdl")}\">WSDL</a>: legacy PHP scripts that pass the parameters in order");
         Row(m, "JSON", $"POST {baseUrl}/webservice/json/{{function}}", "scripts: parameters as form fields or a JSON object, the same envelope as JSON");
-        Row(m, "Publish events", $"POST {baseUrl}/api/events", "the platform, an operator or a test (HTTP Basic authentication)");
+        Row(m, "Publish events", $"POST {baseUrl}/api/events", "the platform, an operator or a test (an API key, or HTTP Basic authentication)");
+        Row(m, "REST hooks", $"POST {baseUrl}/api/hooks",
+            $"subscriptions for automation platforms such as Zapier, with an API key: <a href=\"{E(b + Api.ApiDocument.Path)}\">OpenAPI document</a>");
         Row(m, "Notifications", $"GET {baseUrl}/api/notifications",
             $"deactivated webhooks, as JSON; as a page: <a href=\"{E(b + "/notifications")}\">notifications</a>");
         Row(m, "Health", $"GET {baseUrl}/healthz", $"<a href=\"{E(b + "/healthz")}\">200 when the store is reachable, else 503</a>");
