@@ -5,6 +5,7 @@ using WebHooks.Service.Api;
 using WebHooks.Service.Hosting;
 using WebHooks.Service.Json;
 using WebHooks.Service.Logging;
+using WebHooks.Service.Observability;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
@@ -39,6 +40,7 @@ public static class WebHooksApp
         builder.Services.AddDataProtectionInStorage();
         builder.Services.AddWebHooksSoap();
         builder.Services.AddNotificationPages();
+        builder.Services.AddWebHooksMetrics();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class WebHooksApp
         app.MapAdminApi();
         app.MapNotificationPages();
         app.MapDemoPages();
+        app.MapWebHooksMetrics();
         return app;
     }
 }

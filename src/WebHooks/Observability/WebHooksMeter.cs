@@ -51,11 +51,17 @@ public sealed class WebHooksMeter
             "Webhooks deactivated, by reason: failures (too many in a row) or gone (410).");
         meter.CreateObservableGauge("webhooks.oldest_undelivered_event.age", () => _gauges.OldestAgeSeconds, "s",
             "Age of the oldest event still waiting for an active webhook; 0 when none waits.");
-        meter.CreateObservableGauge("webhooks.webhooks", () => new Measurement<long>[]
+        meter.CreateObservableGauge("webhooks.registered", () => new Measurement<long>[]
         {
             new(_gauges.Active, new KeyValuePair<string, object?>("state", "active")),
             new(_gauges.Deactivated, new KeyValuePair<string, object?>("state", "deactivated")),
         }, "{webhook}", "Webhooks, by state: active or deactivated.");
+
+        // Every series exists from the start (at 0), so that a rate or an alert needs no first event to see it.
+        foreach (var name in EventNames.All) _published.Add(0, new KeyValuePair<string, object?>("event", name));
+        foreach (var outcome in new[] { Success, Failure, Gone }) _attempts.Add(0, outcome);
+        _deactivations.Add(0, new KeyValuePair<string, object?>("reason", "failures"));
+        _deactivations.Add(0, new KeyValuePair<string, object?>("reason", "gone"));
     }
 
     public void Published(string eventName) => _published.Add(1, new KeyValuePair<string, object?>("event", EventNames.IsKnown(eventName) ? eventName : "other"));
