@@ -6,6 +6,7 @@ using WebHooks.Service.Hosting;
 using WebHooks.Service.Json;
 using WebHooks.Service.Logging;
 using WebHooks.Service.Observability;
+using WebHooks.Service.Pages.Account;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
@@ -40,6 +41,7 @@ public static class WebHooksApp
         builder.Services.AddDataProtectionInStorage();
         builder.Services.AddWebHooksSoap();
         builder.Services.AddNotificationPages();
+        builder.Services.AddAccountPages();
         builder.Services.AddWebHooksMetrics();
         configureServices?.Invoke(builder.Services);
 
@@ -56,6 +58,7 @@ public static class WebHooksApp
         app.MapNotificationsApi();
         app.MapAdminApi();
         app.MapNotificationPages();
+        app.MapAccountPages();
         app.MapDemoPages();
         app.MapWebHooksMetrics();
         return app;

@@ -1,5 +1,5 @@
 using System.Text;
-using static WebHooks.Service.Pages.Demo.Html;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Demo;
 
@@ -86,7 +86,7 @@ internal static class DemoPage
             m.Append("</section>\n");
         }
         m.Append("</section>\n</div>\n");
-        return Page(request, "Web Service Demo", "/demo", m.ToString(), withScript: true);
+        return Document(request, "Web Service Demo", m.ToString(), withScript: true);
     }
 
     /// <summary>The HTTP request as the script sends it; the script writes the same text after a run.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 using WebHooks.Management;
-using static WebHooks.Service.Pages.Demo.Html;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Demo;
 
@@ -94,7 +94,7 @@ internal static class LandingPage
         m.Append("(Standard Webhooks, HMAC-SHA256 with the webhook's secret) and <code>webhook-event</code>. A URL that fails again and ");
         m.Append("again is deactivated; you get a notification with a link to reactivate it, and the events of the next 5 days are ");
         m.Append("kept for replay.</p>\n");
-        return Page(request, "Webhook service", "/", m.ToString());
+        return Document(request, "Webhook service", m.ToString());
     }
 
     private static void Row(StringBuilder m, string what, string address, string forHtml) =>
