@@ -125,7 +125,7 @@ public sealed class AccountPage(
         var b = context.Request.PathBase.Value ?? "";
         var heading = $"webhook-{w.Id}-heading";
         m.Append($"<section class=\"card\" id=\"webhook-{w.Id}\" aria-labelledby=\"{heading}\" data-webhook=\"{w.Id}\">\n");
-        m.Append($"<h2 id=\"{heading}\">Webhook {w.Id} <span class=\"badge {(w.Active ? "active" : "inactive")}\" data-field=\"status\">{(w.Active ? "active" : "deactivated")}</span></h2>\n");
+        m.Append($"<h2 id=\"{heading}\">Webhook {w.Id} <span class=\"badge {(w.Active ? "active" : "inactive")}\" data-field=\"state\">{(w.Active ? "active" : "deactivated")}</span></h2>\n");
         m.Append("<dl>\n");
         m.Append($"<dt>Event</dt><dd>{E(w.Event)}</dd>\n");
         m.Append($"<dt>URL</dt><dd>{E(w.Url)}</dd>\n");
