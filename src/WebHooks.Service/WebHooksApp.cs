@@ -5,6 +5,8 @@ using WebHooks.Service.Api;
 using WebHooks.Service.Hosting;
 using WebHooks.Service.Json;
 using WebHooks.Service.Logging;
+using WebHooks.Service.Observability;
+using WebHooks.Service.Pages.Account;
 using WebHooks.Service.Pages.Demo;
 using WebHooks.Service.Pages.Notifications;
 using WebHooks.Service.Soap;
@@ -40,6 +42,8 @@ public static class WebHooksApp
         builder.Services.AddWebHooksSoap();
         builder.Services.AddNotificationPages();
         builder.Services.AddApiDocument();
+        builder.Services.AddAccountPages();
+        builder.Services.AddWebHooksMetrics();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -55,7 +59,9 @@ public static class WebHooksApp
         app.MapApiDocument();
         app.MapAdminApi();
         app.MapNotificationPages();
+        app.MapAccountPages();
         app.MapDemoPages();
+        app.MapWebHooksMetrics();
         return app;
     }
 }

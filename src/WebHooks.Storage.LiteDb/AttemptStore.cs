@@ -9,8 +9,12 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
 
     public Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
     {
+        var added = 0;
         foreach (var attempt in attempts)
         {
+            // A webhook deleted while its attempts waited in the log: they would belong to nobody.
+            if (state.WebHook(attempt.WebHookId) is null) continue;
+            added++;
             var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
             c.Attempts.Insert(new AttemptDocument
             {
@@ -18,7 +22,7 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
                 Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
             });
         }
-        return attempts.Count;
+        return added;
     });
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAsync(string account, int webHookId, int max, CancellationToken cancellationToken = default)
@@ -34,11 +38,15 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
             .Select(a => a.ToRecord())]);
     }
 
-    /// <summary>Deletes the attempts older than <paramref name="cutoff"/>. Writer thread only.</summary>
+    /// <summary>
+    /// Deletes the attempts older than <paramref name="cutoff"/>. Writer thread only. Per webhook, its attempts are one
+    /// key range in time order: only the old ones are read, up to the first that is recent enough. (Attempts go with
+    /// their webhook when it is deleted, and none is added for a webhook that is gone, so the live webhooks own them all.)
+    /// </summary>
     public long Purge(Collections c, DateTime cutoff)
     {
         long deleted = 0;
-        foreach (var owner in c.Attempts.Query().Select(a => a.Key).ToEnumerable().Select(EventKey.OwnerOf).Distinct().ToList())
+        foreach (var owner in state.WebHooks.Select(w => w.Id).ToList())
         {
             var lastOld = 0L;
             foreach (var attempt in c.Attempts.Find(EventKey.Range(owner, 0, EventKey.MaxSequence)))

@@ -7,6 +7,7 @@ using WebHooks.Delivery;
 using WebHooks.Events;
 using WebHooks.Lifecycle;
 using WebHooks.Management;
+using WebHooks.Observability;
 
 namespace WebHooks;
 
@@ -25,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ICallerAddress, LocalCaller>();
         services.TryAddSingleton<IServiceAddress, NoServiceAddress>();
 
+        services.AddMetrics();
+        services.AddSingleton<WebHooksMeter>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<FailedLoginLimiter>();
         services.AddSingleton<AccountService>();

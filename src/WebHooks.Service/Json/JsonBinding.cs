@@ -6,8 +6,8 @@ using WebHooks.Service.Wire;
 namespace WebHooks.Service.Json;
 
 /// <summary>
-/// <c>POST /webservice/json/{function}</c>: the four functions for scripts that do not speak SOAP
-/// (spec 3.4). Parameters come as form fields or as one JSON object; the reply is the same envelope
+/// <c>POST /webservice/json/{function}</c>: the six functions for scripts that do not speak SOAP
+/// (spec 3.4, 11). Parameters come as form fields or as one JSON object; the reply is the same envelope
 /// as JSON, HTTP 200 for every business outcome.
 /// </summary>
 public static class JsonBinding
@@ -41,8 +41,17 @@ public static class JsonBinding
                 if (ParseInt(Get("webhookId"), "webhookId", out var deleteId) is { } badDeleteId) return Envelope(badDeleteId);
                 reply = DeleteReply.From(await operations.DeleteWebHookByIdAsync(Get("username"), Get("password"), deleteId));
                 break;
+            case "getwebhookdeliveries":
+                if (ParseInt(Get("webhookId"), "webhookId", out var deliveriesId) is { } badDeliveriesId) return Envelope(badDeliveriesId);
+                if (ParseInt(Get("limit"), "limit", out var limit) is { } badLimit) return Envelope(badLimit);
+                reply = DeliveryListReply.From(await operations.GetWebHookDeliveriesAsync(Get("username"), Get("password"), deliveriesId, limit));
+                break;
+            case "rotatewebhooksecret":
+                if (ParseInt(Get("webhookId"), "webhookId", out var rotateId) is { } badRotateId) return Envelope(badRotateId);
+                reply = WebHookReply.From(await operations.RotateWebHookSecretAsync(Get("username"), Get("password"), rotateId));
+                break;
             default:
-                return Results.NotFound(new { error = $"unknown function '{function}'; the functions are CreateWebHook, GetWebHooks, ActivateWebHook, DeleteWebHookById" });
+                return Results.NotFound(new { error = $"unknown function '{function}'; the functions are CreateWebHook, GetWebHooks, ActivateWebHook, DeleteWebHookById, GetWebHookDeliveries, RotateWebHookSecret" });
         }
         return Envelope(reply);
     }

@@ -5,7 +5,7 @@ using WebHooks.Service.Wire;
 
 namespace WebHooks.Service.Soap;
 
-// The SOAP contracts of spec 3.3: the same four functions, parameters and result types on both endpoints,
+// The SOAP contracts of spec 3.3 and 11: the same six functions, parameters and result types on both endpoints,
 // implemented once (WebHookSoapService). WsdlContractTests keeps each interface and its checked-in WSDL in step.
 //
 // On the wire (namespace urn:webhooks:soap, prefix w below):
@@ -39,6 +39,14 @@ public interface IWebHookService
     [OperationContract(Name = "DeleteWebHookById", Action = SoapNames.ActionPrefix + "DeleteWebHookById", ReplyAction = SoapNames.ActionPrefix + "DeleteWebHookByIdResponse")]
     [return: MessageParameter(Name = SoapNames.Return)]
     Task<DeleteReply> DeleteWebHookByIdAsync(string? username, string? password, int webhookId);
+
+    [OperationContract(Name = "GetWebHookDeliveries", Action = SoapNames.ActionPrefix + "GetWebHookDeliveries", ReplyAction = SoapNames.ActionPrefix + "GetWebHookDeliveriesResponse")]
+    [return: MessageParameter(Name = SoapNames.Return)]
+    Task<DeliveryListReply> GetWebHookDeliveriesAsync(string? username, string? password, int webhookId, [SoapOptional] int? limit);
+
+    [OperationContract(Name = "RotateWebHookSecret", Action = SoapNames.ActionPrefix + "RotateWebHookSecret", ReplyAction = SoapNames.ActionPrefix + "RotateWebHookSecretResponse")]
+    [return: MessageParameter(Name = SoapNames.Return)]
+    Task<WebHookReply> RotateWebHookSecretAsync(string? username, string? password, int webhookId);
 }
 
 /// <summary>
@@ -77,6 +85,21 @@ public interface IWebHookRpcService
     [OperationContract(Name = "DeleteWebHookById", Action = SoapNames.ActionPrefix + "DeleteWebHookById", ReplyAction = SoapNames.ActionPrefix + "DeleteWebHookByIdResponse")]
     [return: MessageParameter(Name = SoapNames.Return), XmlElement(SoapNames.Return, Form = XmlSchemaForm.Unqualified)]
     Task<DeleteReply> DeleteWebHookByIdAsync(
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] string? username,
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] string? password,
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] int webhookId);
+
+    [OperationContract(Name = "GetWebHookDeliveries", Action = SoapNames.ActionPrefix + "GetWebHookDeliveries", ReplyAction = SoapNames.ActionPrefix + "GetWebHookDeliveriesResponse")]
+    [return: MessageParameter(Name = SoapNames.Return), XmlElement(SoapNames.Return, Form = XmlSchemaForm.Unqualified)]
+    Task<DeliveryListReply> GetWebHookDeliveriesAsync(
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] string? username,
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] string? password,
+        [XmlElement(Form = XmlSchemaForm.Unqualified)] int webhookId,
+        [XmlElement(Form = XmlSchemaForm.Unqualified), SoapOptional] int? limit);
+
+    [OperationContract(Name = "RotateWebHookSecret", Action = SoapNames.ActionPrefix + "RotateWebHookSecret", ReplyAction = SoapNames.ActionPrefix + "RotateWebHookSecretResponse")]
+    [return: MessageParameter(Name = SoapNames.Return), XmlElement(SoapNames.Return, Form = XmlSchemaForm.Unqualified)]
+    Task<WebHookReply> RotateWebHookSecretAsync(
         [XmlElement(Form = XmlSchemaForm.Unqualified)] string? username,
         [XmlElement(Form = XmlSchemaForm.Unqualified)] string? password,
         [XmlElement(Form = XmlSchemaForm.Unqualified)] int webhookId);

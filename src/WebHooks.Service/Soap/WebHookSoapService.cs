@@ -17,4 +17,10 @@ public sealed class WebHookSoapService(WebHookOperations operations) : IWebHookS
 
     public async Task<DeleteReply> DeleteWebHookByIdAsync(string? username, string? password, int webhookId) =>
         DeleteReply.From(await operations.DeleteWebHookByIdAsync(username, password, webhookId));
+
+    public async Task<DeliveryListReply> GetWebHookDeliveriesAsync(string? username, string? password, int webhookId, int? limit) =>
+        DeliveryListReply.From(await operations.GetWebHookDeliveriesAsync(username, password, webhookId, limit));
+
+    public async Task<WebHookReply> RotateWebHookSecretAsync(string? username, string? password, int webhookId) =>
+        WebHookReply.From(await operations.RotateWebHookSecretAsync(username, password, webhookId));
 }

@@ -51,6 +51,25 @@ public sealed class Activation
         new() { WebHook = WebHook.From(view.WebHook), ReplayedEvents = view.ReplayedEvents, DiscardedEvents = view.DiscardedEvents };
 }
 
+[XmlType("Delivery", Namespace = WireFormat.Namespace)]
+public sealed class Delivery
+{
+    [XmlElement("eventId", Order = 1), JsonPropertyName("eventId")] public string EventId { get; set; } = "";
+    [XmlElement("event", Order = 2), JsonPropertyName("event")] public string Event { get; set; } = "";
+    [XmlElement("attempt", Order = 3), JsonPropertyName("attempt")] public int Attempt { get; set; }
+    [XmlElement("created", Order = 4), JsonPropertyName("created")] public string Created { get; set; } = "";
+    [XmlElement("status", Order = 5), JsonPropertyName("status")] public int Status { get; set; }
+    [XmlElement("durationMs", Order = 6), JsonPropertyName("durationMs")] public int DurationMs { get; set; }
+    [XmlElement("succeeded", Order = 7), JsonPropertyName("succeeded")] public int Succeeded { get; set; }
+    [XmlElement("error", Order = 8), JsonPropertyName("error")] public string Error { get; set; } = "";
+
+    public static Delivery From(DeliveryView view) => new()
+    {
+        EventId = view.EventId, Event = view.Event, Attempt = view.Attempt, Created = WireFormat.Timestamp(view.Created),
+        Status = view.Status, DurationMs = view.DurationMs, Succeeded = view.Succeeded ? 1 : 0, Error = view.Error,
+    };
+}
+
 /// <summary>The envelope every function returns: error, message and, on success only, result.</summary>
 [XmlType("Reply", Namespace = WireFormat.Namespace)]
 public abstract class Reply
@@ -87,6 +106,20 @@ public sealed class WebHookListReply : Reply
     public static WebHookListReply From(Outcome<IReadOnlyList<WebHookView>> outcome)
     {
         var reply = new WebHookListReply { Result = outcome.Result?.Select(WebHook.From).ToArray() };
+        reply.SetStatus(outcome);
+        return reply;
+    }
+}
+
+[XmlType("DeliveryListReply", Namespace = WireFormat.Namespace)]
+public sealed class DeliveryListReply : Reply
+{
+    [XmlArray("result", Order = 3), XmlArrayItem("Delivery"), JsonPropertyName("result"), JsonPropertyOrder(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Delivery[]? Result { get; set; }
+
+    public static DeliveryListReply From(Outcome<IReadOnlyList<DeliveryView>> outcome)
+    {
+        var reply = new DeliveryListReply { Result = outcome.Result?.Select(Delivery.From).ToArray() };
         reply.SetStatus(outcome);
         return reply;
     }

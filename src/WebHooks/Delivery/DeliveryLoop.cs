@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WebHooks.Lifecycle;
+using WebHooks.Observability;
 using WebHooks.Storage;
 
 namespace WebHooks.Delivery;
@@ -21,6 +22,7 @@ public sealed class DeliveryLoop(
     IWebHookSender sender,
     Deactivation deactivation,
     AttemptLog attempts,
+    WebHooksMeter meter,
     DeliveryOptions options,
     TimeProvider time,
     ILogger<DeliveryLoop> logger) : BackgroundService, IDeliverySignals
@@ -236,7 +238,9 @@ public sealed class DeliveryLoop(
         var started = time.GetTimestamp();
         var request = new DeliveryRequest(webHook.Url, webHook.Secrets.ValidAt(time.GetUtcNow().UtcDateTime), e.EventId, webHook.Event, e.Data);
         var result = await sender.SendAsync(request, _stopping);
-        attempts.Record(webHook, e, failures + 1, result, time.GetElapsedTime(started));
+        var duration = time.GetElapsedTime(started);
+        meter.Attempted(result.Outcome, duration);
+        attempts.Record(webHook, e, failures, result, duration);
         return result;
     }
 

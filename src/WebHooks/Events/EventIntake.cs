@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using WebHooks.Delivery;
+using WebHooks.Observability;
 using WebHooks.Storage;
 
 namespace WebHooks.Events;
@@ -15,6 +16,7 @@ public sealed record Published(string EventId, int WebHooks);
 public sealed class EventIntake(
     IWebHooksStorage storage,
     IDeliverySignals signals,
+    WebHooksMeter meter,
     WebHooksOptions options,
     TimeProvider time,
     ILogger<EventIntake> logger)
@@ -41,6 +43,7 @@ public sealed class EventIntake(
             account, eventName, eventId, data, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
             time.StoredNow(), options.Buffer.Period, IdempotencyWindow));
 
+        if (!appended.Repeated) meter.Published(eventName);
         foreach (var webHookId in appended.Dropped)
             logger.LogInformation("Event {EventId} not kept for webhook {WebHookId}: deactivated longer than the buffer period", eventId, webHookId);
         if (appended.Queued.Count > 0) signals.EventsAppended(appended.Queued);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using WebHooks.Observability;
 using WebHooks.Storage;
 
 namespace WebHooks.Lifecycle;
@@ -12,6 +13,7 @@ public sealed class Deactivation(
     IWebHooksStorage storage,
     PublicLinks links,
     INotificationSink sink,
+    WebHooksMeter meter,
     WebHooksOptions options,
     TimeProvider time,
     ILogger<Deactivation> logger)
@@ -34,6 +36,7 @@ public sealed class Deactivation(
                       $"Last error: {progress.LastError}. Events are buffered for {options.Buffer.Period.TotalDays:0.#} days and can be replayed on reactivation.";
         var notification = await storage.Lanes.DeactivateAsync(lease, progress, new NewNotification(NotificationType, time.StoredNow(), message, progress.LastError));
         if (notification is null) return false;
+        meter.Deactivated(gone);
 
         logger.LogWarning("System notification {NotificationId}: {Message} Reactivate: {Link}",
             notification.Id, notification.Message, await links.ActivationUrlAsync(notification));

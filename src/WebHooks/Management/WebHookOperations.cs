@@ -1,14 +1,17 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using WebHooks.Accounts;
 using WebHooks.Delivery;
+using WebHooks.Events;
 using WebHooks.Lifecycle;
 using WebHooks.Storage;
 
 namespace WebHooks.Management;
 
 /// <summary>
-/// The management functions of spec 3.1, implemented once. The SOAP, JSON and demo adapters all call these, so
+/// The management functions of spec 3.1 and 11, implemented once. The SOAP, JSON and demo adapters all call these, so
 /// validation and error codes are the same everywhere. Every query is scoped to the authenticated account: another
 /// account's webhook does not exist here.
 /// </summary>
@@ -16,6 +19,7 @@ public sealed class WebHookOperations(
     IWebHooksStorage storage,
     AccountService accounts,
     WebHookActivation activation,
+    EventIntake intake,
     IDeliverySignals signals,
     WebHooksOptions options,
     TimeProvider time,
@@ -74,6 +78,74 @@ public sealed class WebHookOperations(
             if (webhookId is null or 0) return Outcome<int>.Missing("webhookId");
             return await DeleteAsync(account, webhookId.Value) ? Outcome<int>.Success(webhookId.Value) : Outcome<int>.NotFound();
         });
+
+    public const int DefaultDeliveries = 20;
+    public const int MaxDeliveries = 100;
+
+    /// <summary>For this long after a rotation, deliveries are signed with the new and the previous secret (spec 11).</summary>
+    public static readonly TimeSpan SecretOverlap = TimeSpan.FromHours(24);
+
+    public Task<Outcome<IReadOnlyList<DeliveryView>>> GetWebHookDeliveriesAsync(string? username, string? password, int? webhookId, int? limit = null) =>
+        Run(nameof(GetWebHookDeliveriesAsync), username, password, async account =>
+        {
+            if (webhookId is null or 0) return Outcome<IReadOnlyList<DeliveryView>>.Missing("webhookId");
+            if (limit is { } n && n is < 1 or > MaxDeliveries)
+                return Outcome<IReadOnlyList<DeliveryView>>.Invalid("limit", $"must be between 1 and {MaxDeliveries}");
+            return await DeliveriesAsync(account, webhookId.Value, limit ?? DefaultDeliveries) is { } list
+                ? Outcome<IReadOnlyList<DeliveryView>>.Success(list)
+                : Outcome<IReadOnlyList<DeliveryView>>.NotFound();
+        });
+
+    /// <summary>The webhook's most recent delivery attempts, newest first; null when the account has no such webhook.</summary>
+    public async Task<IReadOnlyList<DeliveryView>?> DeliveriesAsync(string account, int webhookId, int limit)
+    {
+        if (await storage.WebHooks.FindAsync(account, webhookId) is null) return null;
+        return [.. (await storage.Attempts.ListAsync(account, webhookId, Math.Clamp(limit, 1, MaxDeliveries))).Select(DeliveryView.Of)];
+    }
+
+    public Task<Outcome<WebHookView>> RotateWebHookSecretAsync(string? username, string? password, int? webhookId) =>
+        Run(nameof(RotateWebHookSecretAsync), username, password, async account =>
+        {
+            if (webhookId is null or 0) return Outcome<WebHookView>.Missing("webhookId");
+            return await RotateSecretAsync(account, webhookId.Value) is { } rotated
+                ? Outcome<WebHookView>.Success(rotated)
+                : Outcome<WebHookView>.NotFound();
+        });
+
+    /// <summary>
+    /// Gives the account's webhook a new secret; for <see cref="SecretOverlap"/> deliveries carry a signature with the
+    /// previous one too (a secret older than that is dropped). Null when the account has no such webhook.
+    /// </summary>
+    public async Task<WebHookView?> RotateSecretAsync(string account, int webhookId)
+    {
+        var rotated = await storage.WebHooks.RotateSecretAsync(account, webhookId, NewSecret(), time.StoredNow() + SecretOverlap);
+        if (rotated is null) return null;
+        logger.LogInformation("Webhook {WebHookId}: secret rotated; the previous one stays valid until {Until:u}", webhookId, rotated.Secrets.PreviousUntil);
+        signals.Changed(webhookId); // its lane signs with both from its next save on
+        return WebHookView.Of(rotated);
+    }
+
+    /// <summary>
+    /// Publishes a test event for the account's webhook: an event of the webhook's type whose data says
+    /// <c>"test": true</c>, delivered like any other (so every webhook of the account on that event receives it).
+    /// Null when the account has no such webhook.
+    /// </summary>
+    public async Task<Published?> SendTestEventAsync(string account, int webhookId)
+    {
+        if (await storage.WebHooks.FindAsync(account, webhookId) is not { } webHook) return null;
+        var data = JsonSerializer.Serialize(new
+        {
+            test = true,
+            webhookId = webHook.Id,
+            @event = webHook.Event,
+            sent = time.StoredNow().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            message = "A test event sent from the account page; it carries no subscriber's data.",
+        });
+        var published = await intake.PublishAsync(account, webHook.Event, data);
+        logger.LogInformation("Test event {EventId} published for webhook {WebHookId} ({Event}, {WebHooks} webhooks)",
+            published.EventId, webHook.Id, webHook.Event, published.WebHooks);
+        return published;
+    }
 
     /// <summary>Deletes an authenticated account's webhook with everything queued or buffered for it; its lane stops.</summary>
     public async Task<bool> DeleteAsync(string account, int webhookId)

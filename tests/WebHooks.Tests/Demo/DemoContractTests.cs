@@ -78,7 +78,7 @@ public sealed class DemoContractTests
     public void Every_function_of_the_spec_is_described_once()
     {
         CollectionAssert.AreEqual(
-            new[] { "CreateWebHook", "GetWebHooks", "ActivateWebHook", "DeleteWebHookById" },
+            new[] { "CreateWebHook", "GetWebHooks", "ActivateWebHook", "DeleteWebHookById", "GetWebHookDeliveries", "RotateWebHookSecret" },
             ServiceFunctions.All.Select(f => f.Name).ToArray());
         foreach (var f in ServiceFunctions.All)
             CollectionAssert.AreEqual(new[] { "username", "password" }, f.Parameters.Take(2).Select(p => p.Name).ToArray(), f.Name);

@@ -5,8 +5,9 @@ using WebHooks.Tests.Support;
 namespace WebHooks.Tests.Demo;
 
 /// <summary>
-/// Every generated snippet, for each of the four functions, run by its real interpreter against the
-/// running service: CreateWebHook, GetWebHooks (lists it), ActivateWebHook, DeleteWebHookById, all error 0.
+/// Every generated snippet, for each of the six functions, run by its real interpreter against the
+/// running service: CreateWebHook, GetWebHooks (lists it), GetWebHookDeliveries (lists a failed attempt),
+/// RotateWebHookSecret (a new secret), ActivateWebHook, DeleteWebHookById, all error 0.
 /// The values carry quotes, a backslash, a dollar and XML characters, so each language's escaping is
 /// exercised for real.
 /// </summary>
@@ -67,8 +68,8 @@ public sealed class SnippetExecutionTests
         var folder = Directory.CreateTempSubdirectory("webhooks-demo-csharp-").FullName;
         try
         {
-            var webHookId = await CreateWithJsonAsync("csharp-prepared");
-            var snapshots = await Snapshots("csharp", webHookId);
+            var prepared = await PrepareAsync("csharp-prepared");
+            var snapshots = await Snapshots("csharp", prepared.Id);
             var slnx = new System.Text.StringBuilder("<Solution>\n");
             foreach (var (function, _, snapshot) in snapshots)
             {
@@ -85,7 +86,7 @@ public sealed class SnippetExecutionTests
                 TimeSpan.FromMinutes(8), folder, DotnetEnvironment);
             Assert.AreEqual(0, build.ExitCode, "the C# snippets do not compile:\n" + build.Describe());
 
-            await RunInOrder(snapshots, webHookId, async (function, _) =>
+            await RunInOrder(snapshots, prepared, async (function, _) =>
             {
                 var dll = Path.Combine(folder, function, "bin", "Debug", "net10.0", function + ".dll");
                 var run = await ExternalProgram.RunAsync(dotnet!, [dll], RunTimeout, folder, DotnetEnvironment);
@@ -154,14 +155,14 @@ public sealed class SnippetExecutionTests
 
     private async Task RunAllFour(string snippetId, Func<string, string, Task<SnippetReply>> execute)
     {
-        var webHookId = await CreateWithJsonAsync(snippetId + "-prepared");
-        var snapshots = await Snapshots(snippetId, webHookId);
-        await RunInOrder(snapshots, webHookId, (function, snapshot) => execute(Code(snapshot, snippetId), function));
+        var prepared = await PrepareAsync(snippetId + "-prepared");
+        var snapshots = await Snapshots(snippetId, prepared.Id);
+        await RunInOrder(snapshots, prepared, (function, snapshot) => execute(Code(snapshot, snippetId), function));
     }
 
-    /// <summary>Create, list, activate, delete: each must succeed, and what it returns must fit.</summary>
+    /// <summary>Create, list, deliveries, rotate, activate, delete: each must succeed, and what it returns must fit.</summary>
     private async Task RunInOrder(
-        IReadOnlyList<Generated> snapshots, int preparedId,
+        IReadOnlyList<Generated> snapshots, Prepared prepared,
         Func<string, JsonElement, Task<SnippetReply>> run)
     {
         var replies = new Dictionary<string, SnippetReply>();
@@ -174,10 +175,15 @@ public sealed class SnippetExecutionTests
             replies[function] = reply;
         }
 
+        var preparedId = prepared.Id;
         var created = replies["CreateWebHook"].Id;
         Assert.IsNotNull(created, "CreateWebHook printed no id");
         CollectionAssert.AreEqual(new[] { preparedId, created.Value }, replies["GetWebHooks"].Listed.ToArray(),
             "GetWebHooks, filtered by the app, lists the prepared webhook and the new one");
+        Assert.AreEqual(prepared.EventId, replies["GetWebHookDeliveries"].Deliveries.FirstOrDefault(), "the newest attempt, of the prepared event");
+        Assert.AreEqual(preparedId, replies["RotateWebHookSecret"].Id);
+        StringAssert.StartsWith(replies["RotateWebHookSecret"].Secret, "whsec_");
+        Assert.AreNotEqual(prepared.Secret, replies["RotateWebHookSecret"].Secret, "a new secret");
         Assert.AreEqual(preparedId, replies["ActivateWebHook"].Id);
         Assert.AreEqual(preparedId, replies["DeleteWebHookById"].Deleted);
 
@@ -199,6 +205,8 @@ public sealed class SnippetExecutionTests
         {
             ("CreateWebHook", new() { ["app"] = app, ["event"] = "optin_finalized", ["url"] = $"http://127.0.0.1:9/{language}?a=1&b='2'" }),
             ("GetWebHooks", new() { ["app"] = app, ["event"] = "" }),
+            ("GetWebHookDeliveries", new() { ["webhookId"] = webHookId.ToString(), ["limit"] = "5" }),
+            ("RotateWebHookSecret", new() { ["webhookId"] = webHookId.ToString() }),
             ("ActivateWebHook", new() { ["webhookId"] = webHookId.ToString(), ["replayEvents"] = "1" }),
             ("DeleteWebHookById", new() { ["webhookId"] = webHookId.ToString() }),
         };
@@ -219,14 +227,24 @@ public sealed class SnippetExecutionTests
         snapshot.GetProperty("snippets").EnumerateArray()
             .Single(s => s.GetProperty("id").GetString() == snippetId).GetProperty("code").GetString()!;
 
-    private static async Task<int> CreateWithJsonAsync(string language)
+    /// <summary>A webhook made beforehand, with one event whose (failed: nothing listens) attempt is logged.</summary>
+    private sealed record Prepared(int Id, string Secret, string EventId);
+
+    private static async Task<Prepared> PrepareAsync(string language)
     {
         var reply = await PostJson("CreateWebHook", new()
         {
             ["app"] = AppFor(language.Replace("-prepared", "")), ["event"] = "optout_finalized", ["url"] = "http://127.0.0.1:9/prepared",
         });
         Assert.AreEqual(0, reply.GetProperty("error").GetInt32(), reply.ToString());
-        return reply.GetProperty("result").GetProperty("id").GetInt32();
+        var webHook = reply.GetProperty("result");
+        var id = webHook.GetProperty("id").GetInt32();
+        var eventId = await WebHooks.Tests.Support.Api.PublishAsync(_host.Http, "optout_finalized", new { prepared = language });
+        await WebHooks.Tests.Support.Api.EventuallyAsync(async () =>
+            (await PostJson("GetWebHookDeliveries", new() { ["webhookId"] = id.ToString() })).GetProperty("result").EnumerateArray()
+                .Any(d => d.GetProperty("eventId").GetString() == eventId),
+            TimeSpan.FromSeconds(20), "the prepared event's attempt is logged");
+        return new Prepared(id, webHook.GetProperty("secret").GetString()!, eventId);
     }
 
     private static async Task<JsonElement> PostJson(string function, Dictionary<string, string> values)

@@ -7,6 +7,12 @@ namespace WebHooks.Tests.Demo;
 /// <summary>What a snippet reported: read from the lines every snippet prints, or from curl's raw SOAP response.</summary>
 internal sealed record SnippetReply(int Error, string Message, int? Id, int? Deleted, IReadOnlyList<int> Listed)
 {
+    /// <summary>The event ids of the delivery attempts listed, newest first.</summary>
+    public IReadOnlyList<string> Deliveries { get; init; } = [];
+
+    /// <summary>The webhook's secret, where the function returned a webhook.</summary>
+    public string Secret { get; init; } = "";
+
     public static SnippetReply FromLines(string output)
     {
         var lines = output.Replace("\r", "").Split('\n');
@@ -25,7 +31,14 @@ internal sealed record SnippetReply(int Error, string Message, int? Id, int? Del
             }
             Assert.AreEqual(Int("webhooks"), listed.Count, output);
         }
-        return new SnippetReply(error, Value("message") ?? "", Int("id"), Int("deleted"), listed);
+        var deliveries = new List<string>();
+        var deliveriesAt = Array.FindIndex(lines, l => l.StartsWith("deliveries: ", StringComparison.Ordinal));
+        if (deliveriesAt >= 0)
+        {
+            deliveries.AddRange(lines.Skip(deliveriesAt + 1).Select(l => Regex.Match(l, @"^(evt_\w+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value));
+            Assert.AreEqual(Int("deliveries"), deliveries.Count, output);
+        }
+        return new SnippetReply(error, Value("message") ?? "", Int("id"), Int("deleted"), listed) { Deliveries = deliveries, Secret = Value("secret") ?? "" };
     }
 
     public static SnippetReply FromSoap(string function, string xml)
@@ -42,6 +55,12 @@ internal sealed record SnippetReply(int Error, string Message, int? Id, int? Del
         var listed = function == "GetWebHooks" && result is not null
             ? result.Elements().Select(w => Int(Child(w, "id"))!.Value).ToList()
             : [];
-        return new SnippetReply(Int(Child(reply, "error")) ?? -1, Child(reply, "message")?.Value ?? "", id, deleted, listed);
+        var deliveries = function == "GetWebHookDeliveries" && result is not null
+            ? result.Elements().Select(d => Child(d, "eventId")!.Value).ToList()
+            : [];
+        return new SnippetReply(Int(Child(reply, "error")) ?? -1, Child(reply, "message")?.Value ?? "", id, deleted, listed)
+        {
+            Deliveries = deliveries, Secret = Child(result, "secret")?.Value ?? "",
+        };
     }
 }

@@ -24,9 +24,10 @@ public sealed class InteropTests
         await using var host = await ServiceHost.StartAsync();
         var trip = await RoundTrip.PrepareAsync(host, "php-array");
 
-        var run = await Clients.RunAsync(php, ["-d", "soap.wsdl_cache_enabled=0", Clients.Script("php", "soap_array.php"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap?wsdl")], cancellationToken: Token);
+        var run = await Clients.RunAsync(php, ["-d", "soap.wsdl_cache_enabled=0", Clients.Script("php", "soap_array.php"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap?wsdl"),
+            trip.DeliveredId.ToString(CultureInfo.InvariantCulture)], cancellationToken: Token);
 
-        trip.Verify(RoundTrip.Parse(run), "PHP SoapClient, array style, /webservice/soap; stderr: " + run.StandardError);
+        trip.Verify(RoundTrip.Parse(run), "PHP SoapClient, array style, /webservice/soap; stderr: " + run.StandardError, withDeliveriesAndRotation: true);
     }
 
     [TestMethod]
@@ -36,9 +37,10 @@ public sealed class InteropTests
         await using var host = await ServiceHost.StartAsync();
         var trip = await RoundTrip.PrepareAsync(host, "php-rpc");
 
-        var run = await Clients.RunAsync(php, ["-d", "soap.wsdl_cache_enabled=0", Clients.Script("php", "soap_rpc.php"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap/rpc?wsdl")], cancellationToken: Token);
+        var run = await Clients.RunAsync(php, ["-d", "soap.wsdl_cache_enabled=0", Clients.Script("php", "soap_rpc.php"), .. trip.ScriptArguments(host.BaseUrl + "/webservice/soap/rpc?wsdl"),
+            trip.DeliveredId.ToString(CultureInfo.InvariantCulture)], cancellationToken: Token);
 
-        trip.Verify(RoundTrip.Parse(run), "PHP SoapClient, positional, /webservice/soap/rpc; stderr: " + run.StandardError);
+        trip.Verify(RoundTrip.Parse(run), "PHP SoapClient, positional, /webservice/soap/rpc; stderr: " + run.StandardError, withDeliveriesAndRotation: true);
     }
 
     [TestMethod]

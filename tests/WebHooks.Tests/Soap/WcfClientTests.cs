@@ -51,6 +51,14 @@ public sealed class WcfClientTests
         report.ByOtherApp = Ids(await c.GetWebHooksAsync(u, p, trip.OtherApp, null));
         report.Activate = Activation(await c.ActivateWebHookAsync(u, p, id, null));
         report.ActivateReplay = Activation(await c.ActivateWebHookAsync(u, p, id, 1));
+        report.Deliveries = Deliveries(await c.GetWebHookDeliveriesAsync(u, p, trip.DeliveredId, null));
+        report.DeliveriesLimited = Deliveries(await c.GetWebHookDeliveriesAsync(u, p, trip.DeliveredId, 1));
+        report.DeliveriesBadLimit = Status(await c.GetWebHookDeliveriesAsync(u, p, trip.DeliveredId, 101));
+        report.DeliveriesNotFound = Status(await c.GetWebHookDeliveriesAsync(u, p, 987654, null));
+        var rotated = await c.RotateWebHookSecretAsync(u, p, id);
+        report.Rotate = new WebHookReport { Error = rotated.Error, Message = rotated.Message ?? "", Id = rotated.Result?.Id ?? 0, Secret = rotated.Result?.Secret };
+        var rotateNotFound = await c.RotateWebHookSecretAsync(u, p, 987654);
+        report.RotateNotFound = new ErrorReport { Error = rotateNotFound.Error, Message = rotateNotFound.Message ?? "" };
         var deleted = await c.DeleteWebHookByIdAsync(u, p, id);
         report.Delete = new DeleteReport { Error = deleted.Error, Message = deleted.Message ?? "", Result = deleted.ResultSpecified ? deleted.Result : -1 };
         report.AfterDelete = Ids(await c.GetWebHooksAsync(u, p, trip.App, null));
@@ -59,7 +67,7 @@ public sealed class WcfClientTests
         var unknown = await c.CreateWebHookAsync(u, p, trip.App, "no_such_event", trip.Url);
         report.UnknownEvent = new ErrorReport { Error = unknown.Error, Message = unknown.Message ?? "" };
 
-        trip.Verify(report, "WCF " + binding);
+        trip.Verify(report, "WCF " + binding, withDeliveriesAndRotation: true);
         Assert.IsNull(wrong.Result, "no result on an error");
         Assert.IsFalse(deleted.ResultSpecified && wrong.Error == 0);
     }
@@ -99,6 +107,18 @@ public sealed class WcfClientTests
         Assert.AreEqual(0, reply.Error, reply.Message);
         return [.. (reply.Result ?? []).Select(w => w.Id)];
     }
+
+    private static DeliveriesReport Deliveries(DeliveryListReply reply) => new()
+    {
+        Error = reply.Error, Message = reply.Message ?? "",
+        Result = [.. (reply.Result ?? []).Select(d => new DeliveryReport
+        {
+            EventId = d.EventId ?? "", Event = d.Event ?? "", Attempt = d.Attempt, Created = d.Created ?? "", Status = d.Status,
+            DurationMs = d.DurationMs, Succeeded = d.Succeeded, Error = d.Error,
+        })],
+    };
+
+    private static ErrorReport Status(DeliveryListReply reply) => new() { Error = reply.Error, Message = reply.Message ?? "" };
 
     private static ActivationReport Activation(ActivationReply reply) => new()
     {

@@ -26,6 +26,36 @@ public interface IWebHookServiceClient
     [OperationContract(Name = "DeleteWebHookById", Action = "urn:webhooks:soap/DeleteWebHookById", ReplyAction = "*")]
     [return: MessageParameter(Name = "return")]
     Task<DeleteReply> DeleteWebHookByIdAsync(string username, string password, int webhookId);
+
+    [OperationContract(Name = "GetWebHookDeliveries", Action = "urn:webhooks:soap/GetWebHookDeliveries", ReplyAction = "*")]
+    [return: MessageParameter(Name = "return")]
+    Task<DeliveryListReply> GetWebHookDeliveriesAsync(string username, string password, int webhookId, int? limit);
+
+    [OperationContract(Name = "RotateWebHookSecret", Action = "urn:webhooks:soap/RotateWebHookSecret", ReplyAction = "*")]
+    [return: MessageParameter(Name = "return")]
+    Task<WebHookReply> RotateWebHookSecretAsync(string username, string password, int webhookId);
+}
+
+[XmlType(Namespace = "urn:webhooks:soap")]
+public sealed class Delivery
+{
+    [XmlElement("eventId", Order = 0)] public string? EventId { get; set; }
+    [XmlElement("event", Order = 1)] public string? Event { get; set; }
+    [XmlElement("attempt", Order = 2)] public int Attempt { get; set; }
+    [XmlElement("created", Order = 3)] public string? Created { get; set; }
+    [XmlElement("status", Order = 4)] public int Status { get; set; }
+    [XmlElement("durationMs", Order = 5)] public int DurationMs { get; set; }
+    [XmlElement("succeeded", Order = 6)] public int Succeeded { get; set; }
+    [XmlElement("error", Order = 7)] public string? Error { get; set; }
+}
+
+[XmlType(Namespace = "urn:webhooks:soap")]
+public sealed class DeliveryListReply
+{
+    [XmlElement("error", Order = 0)] public int Error { get; set; }
+    [XmlElement("message", Order = 1)] public string? Message { get; set; }
+    [XmlArray("result", Order = 2), XmlArrayItem("Delivery")]
+    public Delivery[]? Result { get; set; }
 }
 
 [XmlType(Namespace = "urn:webhooks:soap")]

@@ -72,6 +72,10 @@ public sealed class WsdlContractTests
             ["<xsd:element name=\"bufferedEvents\" type=\"xsd:int\"/>", "<xsd:element name=\"buffered\" type=\"xsd:int\"/>"],
             ["<xsd:element name=\"message\" type=\"xsd:string\"/>\n          <xsd:element name=\"result\" type=\"xsd:int\" minOccurs=\"0\"/>", "<xsd:element name=\"message\" type=\"xsd:string\"/>\n          <xsd:element name=\"result\" type=\"xsd:int\"/>"],
             ["soapAction=\"urn:webhooks:soap/GetWebHooks\"", "soapAction=\"urn:webhooks:soap/ListWebHooks\""],
+            ["<wsdl:part name=\"limit\" type=\"xsd:int\"/>", "<wsdl:part name=\"limit\" type=\"xsd:string\"/>"],
+            ["<xsd:element name=\"durationMs\" type=\"xsd:int\"/>", "<xsd:element name=\"duration\" type=\"xsd:int\"/>"],
+            ["<xsd:element name=\"Delivery\" type=\"tns:Delivery\" minOccurs=\"0\" maxOccurs=\"unbounded\"/>", "<xsd:element name=\"Delivery\" type=\"tns:Delivery\" minOccurs=\"0\"/>"],
+            ["<wsdl:part name=\"return\" type=\"tns:DeliveryListReply\"/>", "<wsdl:part name=\"return\" type=\"tns:WebHookListReply\"/>"],
         ];
         foreach (var breakage in breakages)
         {

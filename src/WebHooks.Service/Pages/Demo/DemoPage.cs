@@ -1,5 +1,5 @@
 using System.Text;
-using static WebHooks.Service.Pages.Demo.Html;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Demo;
 
@@ -15,7 +15,7 @@ internal static class DemoPage
         var b = request.PathBase.Value ?? "";
         var m = new StringBuilder();
         m.Append("<h1>Web Service Demo</h1>\n");
-        m.Append("<p class=\"lead\">Choose one of the four functions of the webhook web service, fill in its parameters and run it ");
+        m.Append("<p class=\"lead\">Choose one of the functions of the webhook web service, fill in its parameters and run it ");
         m.Append("against this service. You see the SOAP request and response and the decoded result, and beside it sample code ");
         m.Append("with your values that runs unmodified.</p>\n");
         m.Append("<div class=\"demo\">\n<div class=\"demo-call\">\n");
@@ -86,7 +86,7 @@ internal static class DemoPage
             m.Append("</section>\n");
         }
         m.Append("</section>\n</div>\n");
-        return Page(request, "Web Service Demo", "/demo", m.ToString(), withScript: true);
+        return Document(request, "Web Service Demo", m.ToString(), withScript: true);
     }
 
     /// <summary>The HTTP request as the script sends it; the script writes the same text after a run.</summary>

@@ -1,4 +1,5 @@
 using WebHooks.Service.Pages.Demo.Snippets;
+using WebHooks.Service.Pages.Shared;
 
 namespace WebHooks.Service.Pages.Demo;
 
@@ -10,7 +11,7 @@ public static class DemoPages
         var development = app.Environment.IsDevelopment();
 
         app.MapGet("/", (HttpContext context, WebHooksOptions options) =>
-            Html.Result(context, LandingPage.Render(context.Request, PublicBaseUrl.Of(context.Request, options))));
+            PageFrame.Respond(context, LandingPage.Render(context.Request, PublicBaseUrl.Of(context.Request, options))));
 
         // POST renders the page with the entered values: the form works (code only) without JavaScript.
         app.MapMethods("/demo", ["GET", "POST"], async (HttpContext context, WebHooksOptions options) =>
@@ -21,7 +22,7 @@ public static class DemoPages
             if (HttpMethods.IsPost(context.Request.Method)) values.Clear();
             foreach (var (key, value) in entered) values[key] = value;
             var snapshot = Snapshot(context.Request, options, function, values);
-            return Html.Result(context, DemoPage.Render(context.Request, function, values, snapshot, development));
+            return PageFrame.Respond(context, DemoPage.Render(context.Request, function, values, snapshot, development));
         }).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxPageFormBytes, RequestLimits.MaxDemoValueChars);
 
         // The envelope and the sample code for the values entered; the page's script asks as the fields change.
@@ -35,7 +36,7 @@ public static class DemoPages
             return Results.Json(Snapshot(context.Request, options, function, values));
         }).DisableAntiforgery().WithBodyLimit(RequestLimits.MaxPageFormBytes, RequestLimits.MaxDemoValueChars);
 
-        app.MapGet("/demo/assets/{name}", (HttpContext context, string name) => DemoAssets.Serve(context, name));
+        app.MapSiteAssets();
         app.MapGet("/healthz", HealthCheck.Handle);
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 using WebHooks.Management;
-using static WebHooks.Service.Pages.Demo.Html;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Demo;
 
@@ -12,7 +12,7 @@ internal static class LandingPage
         (ErrorCode.Ok, "successfully executed", ""),
         (ErrorCode.LoginFailed, "login failed", "unknown user, wrong password, or too many failed logins"),
         (ErrorCode.MissingParameter, "missing parameter: NAME", "a required parameter is absent or empty"),
-        (ErrorCode.InvalidParameter, "invalid parameter: NAME: REASON", "e.g. unknown event (the message lists the valid names), bad URL, replayEvents not 0/1"),
+        (ErrorCode.InvalidParameter, "invalid parameter: NAME: REASON", "e.g. unknown event (the message lists the valid names), bad URL, replayEvents not 0/1, limit not 1-100"),
         (ErrorCode.NotFound, "webhook not found", "no such id in this account"),
         (ErrorCode.LimitReached, "limit reached", "too many webhooks in the account"),
         (ErrorCode.Internal, "internal error", "anything unexpected; the details go to the service's log"),
@@ -23,6 +23,7 @@ internal static class LandingPage
         ResultShape.WebHook => "the new WebHook",
         ResultShape.WebHookList => "list of WebHook, oldest first",
         ResultShape.Activation => "Activation (webhook, replayedEvents, discardedEvents)",
+        ResultShape.DeliveryList => "list of Delivery, newest first",
         _ => "the deleted webhook's id",
     };
 
@@ -34,7 +35,7 @@ internal static class LandingPage
         m.Append("<p class=\"lead\">When a subscriber completes a double opt-in, an opt-out or a change in the profile manager, ");
         m.Append("the platform raises an event. A <em>webhook</em> connects such an event to a URL on your server: the service ");
         m.Append("then POSTs the event's data there as JSON, signed, retried when your server is down, and buffered for replay ");
-        m.Append("when the webhook had to be deactivated. You manage your webhooks with a SOAP web service of four functions.</p>\n");
+        m.Append("when the webhook had to be deactivated. You manage your webhooks with a SOAP web service of six functions, or on your account page.</p>\n");
         m.Append($"<p><a class=\"button primary\" href=\"{E(b + "/demo")}\">Try it in the Web Service Demo</a></p>\n");
 
         m.Append("<h2>Endpoints</h2>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Endpoints\">\n<table>\n");
@@ -49,10 +50,12 @@ internal static class LandingPage
             $"subscriptions for automation platforms such as Zapier, with an API key: <a href=\"{E(b + Api.ApiDocument.Path)}\">OpenAPI document</a>");
         Row(m, "Notifications", $"GET {baseUrl}/api/notifications",
             $"deactivated webhooks, as JSON; as a page: <a href=\"{E(b + "/notifications")}\">notifications</a>");
+        Row(m, "Account page", $"GET {baseUrl}/account", $"<a href=\"{E(b + "/account")}\">your webhooks</a>: their recent deliveries, activate, rotate the secret, send a test event, delete");
+        Row(m, "Metrics", $"GET {baseUrl}/metrics", "Prometheus text format, for the operator");
         Row(m, "Health", $"GET {baseUrl}/healthz", $"<a href=\"{E(b + "/healthz")}\">200 when the store is reachable, else 503</a>");
         m.Append("</tbody>\n</table>\n</div>\n");
 
-        m.Append("<h2>The four functions</h2>\n");
+        m.Append("<h2>The functions</h2>\n");
         m.Append("<p>Every function takes <code>username</code> and <code>password</code> first, and returns the same envelope: ");
         m.Append("<code>error</code> (int), <code>message</code> and, when <code>error</code> is 0, <code>result</code>. ");
         m.Append("Business outcomes are never SOAP faults. An optional parameter sent empty means \"not given\".</p>\n");
@@ -68,7 +71,10 @@ internal static class LandingPage
         m.Append("<p>Events: ").Append(string.Join(", ", EventNames.All.Select(e => $"<code>{E(e)}</code>"))).Append(". ");
         m.Append("<code>WebHook</code> fields: <code>id</code>, <code>app</code>, <code>event</code>, <code>url</code>, <code>active</code> (1/0), ");
         m.Append("<code>created</code>, <code>deactivated</code> (<code>yyyy-MM-dd HH:mm:ss</code>, UTC), <code>bufferedEvents</code>, ");
-        m.Append("<code>lastError</code>, <code>secret</code> (for checking the <code>webhook-signature</code> header).</p>\n");
+        m.Append("<code>lastError</code>, <code>secret</code> (for checking the <code>webhook-signature</code> header). ");
+        m.Append("<code>Delivery</code> fields: <code>eventId</code>, <code>event</code>, <code>attempt</code> (1 for the first try), ");
+        m.Append("<code>created</code>, <code>status</code> (HTTP status, 0 without a response), <code>durationMs</code>, ");
+        m.Append("<code>succeeded</code> (1/0), <code>error</code>; attempts are kept 7 days.</p>\n");
 
         m.Append("<h2>Error codes</h2>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Error codes\">\n<table>\n");
         m.Append("<thead><tr><th scope=\"col\">error</th><th scope=\"col\">message (start)</th><th scope=\"col\">when</th></tr></thead>\n<tbody>\n");
@@ -90,7 +96,7 @@ internal static class LandingPage
         m.Append("(Standard Webhooks, HMAC-SHA256 with the webhook's secret) and <code>webhook-event</code>. A URL that fails again and ");
         m.Append("again is deactivated; you get a notification with a link to reactivate it, and the events of the next 5 days are ");
         m.Append("kept for replay.</p>\n");
-        return Page(request, "Webhook service", "/", m.ToString());
+        return Document(request, "Webhook service", m.ToString());
     }
 
     private static void Row(StringBuilder m, string what, string address, string forHtml) =>

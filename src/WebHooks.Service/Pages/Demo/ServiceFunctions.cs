@@ -6,7 +6,7 @@ namespace WebHooks.Service.Pages.Demo;
 public enum ParameterType { String, Int }
 
 /// <summary>What a function's <c>result</c> holds on success (spec 3.1).</summary>
-public enum ResultShape { WebHook, WebHookList, Activation, WebHookId }
+public enum ResultShape { WebHook, WebHookList, Activation, WebHookId, DeliveryList }
 
 public sealed record FunctionParameter(string Name, ParameterType Type, bool Required, string Label, string Hint, string Example = "")
 {
@@ -25,7 +25,7 @@ public sealed record ServiceFunction(string Name, string Summary, ResultShape Re
 }
 
 /// <summary>
-/// The one description of the four functions (spec 3.1) from which the demo page's form, the SOAP
+/// The one description of the six functions (spec 3.1, 11) from which the demo page's form, the SOAP
 /// envelope it posts and every generated snippet are made, so that they cannot drift apart.
 /// A test holds it against the checked-in WSDL files.
 /// </summary>
@@ -72,7 +72,21 @@ public static class ServiceFunctions
         "DeleteWebHookById", "Deletes a webhook and everything still queued or buffered for it.", ResultShape.WebHookId,
         [Username, Password, WebHookId]);
 
-    public static readonly IReadOnlyList<ServiceFunction> All = [CreateWebHook, GetWebHooks, ActivateWebHook, DeleteWebHookById];
+    public static readonly ServiceFunction GetWebHookDeliveries = new(
+        "GetWebHookDeliveries", "Lists a webhook's delivery attempts of the last 7 days, newest first: when, which event, HTTP status, duration, error.",
+        ResultShape.DeliveryList,
+        [
+            Username, Password, WebHookId,
+            new("limit", ParameterType.Int, false, "Limit", "How many attempts, newest first: 1-100 (empty: 20).", "20") { Default = "20" },
+        ]);
+
+    public static readonly ServiceFunction RotateWebHookSecret = new(
+        "RotateWebHookSecret", "Gives a webhook a new signing secret; for 24 hours deliveries are signed with the new and the previous one.",
+        ResultShape.WebHook,
+        [Username, Password, WebHookId]);
+
+    public static readonly IReadOnlyList<ServiceFunction> All =
+        [CreateWebHook, GetWebHooks, ActivateWebHook, DeleteWebHookById, GetWebHookDeliveries, RotateWebHookSecret];
 
     public static ServiceFunction? Find(string? name) =>
         All.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

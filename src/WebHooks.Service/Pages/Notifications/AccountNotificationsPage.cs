@@ -1,7 +1,8 @@
 using System.Text;
 using WebHooks.Lifecycle;
 using WebHooks.Storage;
-using static WebHooks.Service.Pages.Notifications.Html;
+using WebHooks.Service.Pages.Shared;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Notifications;
 
@@ -25,7 +26,7 @@ public sealed class AccountNotificationsPage(
         body.Append($"""
             <form method="post" action="{E(context.Request.PathBase + "/notifications/signout")}" class="inline">
             <p class="muted">Signed in as <strong>{E(account)}</strong>.
-            {NotificationPages.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
+            {PageForms.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
             </form>
             """);
         if (notifications.Count == 0)
@@ -62,39 +63,48 @@ public sealed class AccountNotificationsPage(
         return Page(context, "Your notifications", body.ToString());
     }
 
+    /// <summary>Where a sign-in may lead: the account's pages only (never an address from elsewhere).</summary>
+    private static readonly string[] Destinations = ["/notifications", "/account"];
+
+    private static string Next(string? requested) => Destinations.FirstOrDefault(d => d == requested) ?? "/notifications";
+
     public async Task<IResult> SignInFormAsync(HttpContext context)
     {
-        if (await session.AccountAsync(context) is not null) return Results.Redirect(context.Request.PathBase + "/notifications");
-        return SignInPage(context, error: null);
+        var next = Next(context.Request.Query["next"]);
+        if (await session.AccountAsync(context) is not null) return Results.Redirect(context.Request.PathBase + next);
+        return SignInPage(context, error: null, next: next);
     }
 
     public async Task<IResult> SignInAsync(HttpContext context)
     {
-        if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
+        if (await PageForms.RejectForgedPostAsync(context) is { } rejected) return rejected;
         var form = await context.Request.ReadFormAsync();
         var name = form["username"].ToString();
+        var next = Next(form["next"]);
         if (!await session.SignInAsync(context, name, form["password"].ToString()))
             return SignInPage(context, "Sign-in failed: the account name or the password is wrong (or there were too many attempts; wait a moment).",
-                name, StatusCodes.Status401Unauthorized);
-        logger.LogInformation("Account {Account} signed in to the notification page", name);
-        return Results.Redirect(context.Request.PathBase + "/notifications");
+                next, name, StatusCodes.Status401Unauthorized);
+        logger.LogInformation("Account {Account} signed in ({Page})", name, next);
+        return Results.Redirect(context.Request.PathBase + next);
     }
 
     public async Task<IResult> SignOutAsync(HttpContext context)
     {
-        if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
+        if (await PageForms.RejectForgedPostAsync(context) is { } rejected) return rejected;
         await session.SignOutAsync(context);
         return Results.Redirect(context.Request.PathBase + "/notifications/signin");
     }
 
-    private static IResult SignInPage(HttpContext context, string? error, string name = "", int status = StatusCodes.Status200OK)
+    private static IResult SignInPage(HttpContext context, string? error, string next, string name = "", int status = StatusCodes.Status200OK)
     {
+        var what = next == "/account" ? "manage your webhooks" : "see your system notifications";
         var body =
             $"""
             {(error is null ? "" : Notice(E(error), "bad", alert: true))}
-            <p>Sign in with your account's name and password (the ones of the web service) to see your system notifications.</p>
+            <p>Sign in with your account's name and password (the ones of the web service) to {what}.</p>
             <form method="post" action="{E(context.Request.PathBase + "/notifications/signin")}" class="card">
-            {NotificationPages.AntiforgeryField(context)}
+            {PageForms.AntiforgeryField(context)}
+            {Hidden("next", next)}
             <label for="username">Account name</label>
             <input id="username" name="username" autocomplete="username" required autofocus value="{E(name)}">
             <label for="password">Password</label>

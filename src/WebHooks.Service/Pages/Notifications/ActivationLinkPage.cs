@@ -1,6 +1,7 @@
 using WebHooks.Lifecycle;
 using WebHooks.Storage;
-using static WebHooks.Service.Pages.Notifications.Html;
+using WebHooks.Service.Pages.Shared;
+using static WebHooks.Service.Pages.Shared.PageFrame;
 
 namespace WebHooks.Service.Pages.Notifications;
 
@@ -34,7 +35,7 @@ public sealed class ActivationLinkPage(
             {Details(webHook, notification)}
             </section>
             <form method="post" action="{E(context.Request.PathBase + "/notifications/" + id)}">
-            {NotificationPages.AntiforgeryField(context)}
+            {PageForms.AntiforgeryField(context)}
             {Hidden("token", token)}
             <p class="muted" id="choice-help">Choose how to reactivate it. <em>Activate</em> discards the buffered events;
             <em>Activate and replay buffered events</em> delivers them first, in their original order, before any newer event.
@@ -51,7 +52,7 @@ public sealed class ActivationLinkPage(
     /// <summary>POST: one of the two buttons. Works once, for the deactivation the notification reported.</summary>
     public async Task<IResult> UseAsync(HttpContext context, int id)
     {
-        if (await NotificationPages.RejectForgedPostAsync(context) is { } rejected) return rejected;
+        if (await PageForms.RejectForgedPostAsync(context) is { } rejected) return rejected;
         var form = await context.Request.ReadFormAsync();
         var action = form["action"].ToString();
         if (action is not (ActivateAction or ReplayAction))

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace WebHooks.Service.Pages.Notifications;
@@ -25,8 +24,9 @@ public static class NotificationPages
         });
         services.AddAuthentication().AddCookie(CookieScheme, options =>
         {
-            options.Cookie.Name = "webhooks_notifications";
-            options.Cookie.Path = "/notifications";
+            // One sign-in for the account's pages: /account and /notifications.
+            options.Cookie.Name = "webhooks_account";
+            options.Cookie.Path = "/";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -54,24 +54,5 @@ public static class NotificationPages
         pages.MapPost("/signout", (HttpContext c, AccountNotificationsPage page) => page.SignOutAsync(c));
         pages.MapGet("/{id:int}", (HttpContext c, int id, ActivationLinkPage page) => page.ShowAsync(c, id));
         pages.MapPost("/{id:int}", (HttpContext c, int id, ActivationLinkPage page) => page.UseAsync(c, id));
-    }
-
-    /// <summary>The antiforgery hidden field for a form on this response.</summary>
-    internal static string AntiforgeryField(HttpContext context)
-    {
-        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return Html.Hidden(tokens.FormFieldName, tokens.RequestToken ?? "");
-    }
-
-    /// <summary>A POST whose antiforgery token is missing or wrong gets this page and changes nothing.</summary>
-    internal static async Task<IResult?> RejectForgedPostAsync(HttpContext context)
-    {
-        if (!context.Request.HasFormContentType)
-            return Html.Page(context, "Form expected", Html.Notice("This address takes the form of its page only.", "bad", alert: true), StatusCodes.Status400BadRequest);
-        if (await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context)) return null;
-        return Html.Page(context, "Form expired",
-            Html.Notice("The form could not be verified (it expired, or was not sent from this site). Nothing was changed. " +
-                        "Go back, reload the page and try again.", "bad", alert: true),
-            StatusCodes.Status400BadRequest);
     }
 }

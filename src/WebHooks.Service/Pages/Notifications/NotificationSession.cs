@@ -7,7 +7,7 @@ using WebHooks.Accounts;
 namespace WebHooks.Service.Pages.Notifications;
 
 /// <summary>
-/// The sign-in of the notification page: a cookie (encrypted by ASP.NET Core data protection) naming the
+/// The sign-in of the account's pages (/notifications and /account): a cookie (encrypted by ASP.NET Core data protection) naming the
 /// account and a stamp of its password hash, so that removing the account or changing its password ends it.
 /// </summary>
 public sealed class NotificationSession(AccountService accounts)

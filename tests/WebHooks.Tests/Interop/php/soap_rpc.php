@@ -2,10 +2,12 @@
 // Legacy PHP, positional calls, on the rpc/literal endpoint (WSDL /webservice/soap/rpc?wsdl):
 //   $r = $c->CreateWebHook($user, $pass, $app, $event, $url); then $r->error, $r->message, $r->result->id.
 // Omitted optional arguments go out as empty elements (<replayEvents/>), which mean "not given".
-// Usage: php soap_rpc.php WSDL_URL USER PASSWORD APP EVENT URL OTHER_APP
+// Usage: php soap_rpc.php WSDL_URL USER PASSWORD APP EVENT URL OTHER_APP [DELIVERED_ID]
+// With DELIVERED_ID (a webhook that received two events) it also calls GetWebHookDeliveries and RotateWebHookSecret.
 // Prints the round trip's observations as JSON (see RoundTrip.cs).
 error_reporting(E_ALL);
 [, $wsdl, $user, $pass, $app, $event, $url, $otherApp] = $argv;
+$deliveredId = isset($argv[8]) ? (int)$argv[8] : 0;
 
 $c = new SoapClient($wsdl, [
     'cache_wsdl' => WSDL_CACHE_NONE,
@@ -28,6 +30,16 @@ function activation($r) {
     return $out;
 }
 
+function deliveries($r) {
+    $out = ['error' => $r->error, 'message' => $r->message, 'result' => []];
+    $list = isset($r->result->Delivery) ? $r->result->Delivery : [];
+    foreach ($list as $d) {
+        $out['result'][] = ['eventId' => $d->eventId, 'event' => $d->event, 'attempt' => $d->attempt, 'created' => $d->created,
+                            'status' => $d->status, 'durationMs' => $d->durationMs, 'succeeded' => $d->succeeded, 'error' => $d->error];
+    }
+    return $out;
+}
+
 $r = $c->CreateWebHook($user, $pass, $app, $event, $url);
 if ($r->error !== 0) { fwrite(STDERR, json_encode($r)); exit(2); }
 $id = $r->result->id;
@@ -41,6 +53,19 @@ $report = [
     'activate' => activation($c->ActivateWebHook($user, $pass, $id)),
     'activateReplay' => activation($c->ActivateWebHook($user, $pass, $id, 1)),
 ];
+if ($deliveredId > 0) {
+    $report['deliveries'] = deliveries($c->GetWebHookDeliveries($user, $pass, $deliveredId));
+    $report['deliveriesLimited'] = deliveries($c->GetWebHookDeliveries($user, $pass, $deliveredId, 1));
+    $bad = $c->GetWebHookDeliveries($user, $pass, $deliveredId, 0);
+    $report['deliveriesBadLimit'] = ['error' => $bad->error, 'message' => $bad->message];
+    $missing = $c->GetWebHookDeliveries($user, $pass, 987654);
+    $report['deliveriesNotFound'] = ['error' => $missing->error, 'message' => $missing->message];
+    $rotated = $c->RotateWebHookSecret($user, $pass, $id);
+    $report['rotate'] = ['error' => $rotated->error, 'message' => $rotated->message,
+                         'id' => $rotated->result->id ?? 0, 'secret' => $rotated->result->secret ?? null];
+    $notFound = $c->RotateWebHookSecret($user, $pass, 987654);
+    $report['rotateNotFound'] = ['error' => $notFound->error, 'message' => $notFound->message];
+}
 $d = $c->DeleteWebHookById($user, $pass, $id);
 $report['delete'] = ['error' => $d->error, 'message' => $d->message, 'result' => $d->result ?? null];
 $report['afterDelete'] = ids($c->GetWebHooks($user, $pass, $app));

@@ -195,6 +195,7 @@
     var children = childElements(element);
     if (children.length === 0) {
       if (functionName === 'GetWebHooks' && element.localName === 'result') return text_('no webhooks');
+      if (functionName === 'GetWebHookDeliveries' && element.localName === 'result') return text_('no delivery attempts in the last 7 days');
       return text_(element.textContent);
     }
     var itemName = children[0].localName;
@@ -239,12 +240,12 @@
     return wrapper;
   }
 
-  // After CreateWebHook, the new id is what ActivateWebHook and DeleteWebHookById will want.
+  // After CreateWebHook, the new id is what the functions that take a webhook id will want.
   function fillWebHookId(idElement) {
     if (!idElement) return;
     var id = idElement.textContent.trim();
     document.querySelectorAll('input[name="webhookId"]').forEach(function (input) { input.value = id; });
-    setStatus(status.textContent + ' — webhook id ' + id + ' filled in for ActivateWebHook and DeleteWebHookById.', 'ok');
+    setStatus(status.textContent + ' — webhook id ' + id + ' filled in for the functions that take one.', 'ok');
   }
 
   function prettyXml(text) {

@@ -47,6 +47,7 @@ public sealed class CSharpSnippet : SnippetGenerator
         ResultShape.WebHook => "WebHookReply",
         ResultShape.WebHookList => "WebHookListReply",
         ResultShape.Activation => "ActivationReply",
+        ResultShape.DeliveryList => "DeliveryListReply",
         _ => "DeleteReply",
     };
 
@@ -93,6 +94,12 @@ public sealed class CSharpSnippet : SnippetGenerator
             case ResultShape.WebHookId:
                 code.Append("    Console.WriteLine($\"deleted: {r.Result}\");\n");
                 break;
+            case ResultShape.DeliveryList:
+                code.Append("    var deliveries = r.Result ?? [];\n");
+                code.Append("    Console.WriteLine($\"deliveries: {deliveries.Length}\");\n");
+                code.Append("    foreach (var d in deliveries)\n");
+                code.Append("        Console.WriteLine($\"{d.EventId} {d.Event} attempt={d.Attempt} status={d.Status} {d.DurationMs}ms succeeded={d.Succeeded} at {d.Created} {d.Error}\");\n");
+                break;
         }
         code.Append("}\n\n");
 
@@ -122,6 +129,7 @@ public sealed class CSharpSnippet : SnippetGenerator
             ResultShape.WebHook => "    [XmlElement(\"result\", Order = 3)] public WebHook? Result { get; set; }\n",
             ResultShape.WebHookList => "    [XmlArray(\"result\", Order = 3), XmlArrayItem(\"WebHook\")] public WebHook[]? Result { get; set; }\n",
             ResultShape.Activation => "    [XmlElement(\"result\", Order = 3)] public Activation? Result { get; set; }\n",
+            ResultShape.DeliveryList => "    [XmlArray(\"result\", Order = 3), XmlArrayItem(\"Delivery\")] public Delivery[]? Result { get; set; }\n",
             _ => "    [XmlElement(\"result\", Order = 3)] public int Result { get; set; }\n",
         });
         code.Append("}\n");
@@ -135,25 +143,33 @@ public sealed class CSharpSnippet : SnippetGenerator
             code.Append("    [XmlElement(\"discardedEvents\", Order = 3)] public int DiscardedEvents { get; set; }\n");
             code.Append("}\n");
         }
-        if (shape is ResultShape.WebHook or ResultShape.WebHookList or ResultShape.Activation)
+        if (shape == ResultShape.DeliveryList) AppendFields(code, "Delivery", DeliveryFields);
+        if (shape is ResultShape.WebHook or ResultShape.WebHookList or ResultShape.Activation) AppendFields(code, "WebHook", WebHookFields);
+    }
+
+    private static void AppendFields(StringBuilder code, string type, (string Name, string Type)[] fields)
+    {
+        code.Append($"\n[XmlType({Literal(type)}, Namespace = {Literal(ServiceFunctions.Namespace)})]\n");
+        code.Append($"public class {type}\n{{\n");
+        var order = 1;
+        foreach (var (name, fieldType) in fields)
         {
-            code.Append($"\n[XmlType(\"WebHook\", Namespace = {ns})]\n");
-            code.Append("public class WebHook\n{\n");
-            var order = 1;
-            foreach (var (name, type) in WebHookFields)
-            {
-                var property = char.ToUpperInvariant(name[0]) + name[1..];
-                var init = type == "string" ? " = \"\";" : "";
-                code.Append($"    [XmlElement(\"{name}\", Order = {order++})] public {type} {property} {{ get; set; }}{init}\n");
-            }
-            code.Append("}\n");
+            var property = char.ToUpperInvariant(name[0]) + name[1..];
+            var init = fieldType == "string" ? " = \"\";" : "";
+            code.Append($"    [XmlElement(\"{name}\", Order = {order++})] public {fieldType} {property} {{ get; set; }}{init}\n");
         }
+        code.Append("}\n");
     }
 
     /// <summary>The fields of <c>WebHook</c> in wire order, read from the wire type the service itself serialises.</summary>
-    private static readonly (string Name, string Type)[] WebHookFields =
+    private static readonly (string Name, string Type)[] WebHookFields = FieldsOf(typeof(Wire.WebHook));
+
+    /// <summary>The fields of <c>Delivery</c>, likewise.</summary>
+    private static readonly (string Name, string Type)[] DeliveryFields = FieldsOf(typeof(Wire.Delivery));
+
+    private static (string Name, string Type)[] FieldsOf(Type wireType) =>
     [
-        .. typeof(Wire.WebHook).GetProperties()
+        .. wireType.GetProperties()
             .Select(p => (Property: p, Element: p.GetCustomAttributes(typeof(System.Xml.Serialization.XmlElementAttribute), false)
                 .Cast<System.Xml.Serialization.XmlElementAttribute>().FirstOrDefault()))
             .Where(x => x.Element is not null)

@@ -44,6 +44,14 @@ public abstract class PhpSnippet : SnippetGenerator
             case ResultShape.WebHookId:
                 code.Append("    echo 'deleted: ', $r->result, \"\\n\";\n");
                 break;
+            case ResultShape.DeliveryList:
+                code.Append("    $deliveries = isset($r->result->Delivery) ? $r->result->Delivery : [];\n");
+                code.Append("    echo 'deliveries: ', count($deliveries), \"\\n\";\n");
+                code.Append("    foreach ($deliveries as $d) {\n");
+                code.Append("        echo $d->eventId, ' ', $d->event, ' attempt=', $d->attempt, ' status=', $d->status, ' ', $d->durationMs, 'ms',\n");
+                code.Append("            ' succeeded=', $d->succeeded, ' at ', $d->created, ' ', $d->error, \"\\n\";\n");
+                code.Append("    }\n");
+                break;
         }
         code.Append("}\n");
     }

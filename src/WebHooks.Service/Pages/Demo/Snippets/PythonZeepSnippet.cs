@@ -68,6 +68,13 @@ public sealed class PythonZeepSnippet : SnippetGenerator
             case ResultShape.WebHookId:
                 code.Append("    print(\"deleted:\", r.result)\n");
                 break;
+            case ResultShape.DeliveryList:
+                code.Append("    deliveries = r.result.Delivery if r.result is not None else []\n");
+                code.Append("    print(\"deliveries:\", len(deliveries))\n");
+                code.Append("    for d in deliveries:\n");
+                code.Append("        print(d.eventId, d.event, \"attempt=%d status=%d %dms succeeded=%d at\" % (d.attempt, d.status, d.durationMs, d.succeeded),\n");
+                code.Append("              d.created, d.error)\n");
+                break;
         }
         return code.ToString();
     }

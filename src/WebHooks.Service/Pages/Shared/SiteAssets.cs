@@ -1,13 +1,16 @@
 using System.Reflection;
 using System.Security.Cryptography;
 
-namespace WebHooks.Service.Pages.Demo;
+namespace WebHooks.Service.Pages.Shared;
 
-/// <summary>The page's script and style sheet, embedded in the assembly and served by the service itself.</summary>
-internal static class DemoAssets
+/// <summary>
+/// The pages' one style sheet and the demo's script, embedded in the assembly and served by the service itself at
+/// <c>/assets/{name}</c> (also at <c>/demo/assets/{name}</c>, where pages of earlier versions asked for them).
+/// </summary>
+internal static class SiteAssets
 {
-    public const string ScriptPath = "/demo/assets/demo.js";
-    public const string StylePath = "/demo/assets/site.css";
+    public const string StylePath = "/assets/site.css";
+    public const string DemoScriptPath = "/assets/demo.js";
 
     private static readonly Dictionary<string, (byte[] Content, string ContentType, string ETag)> Files = new()
     {
@@ -15,9 +18,15 @@ internal static class DemoAssets
         ["site.css"] = Load("site.css", "text/css; charset=utf-8"),
     };
 
+    public static void MapSiteAssets(this WebApplication app)
+    {
+        app.MapGet("/assets/{name}", (HttpContext context, string name) => Serve(context, name));
+        app.MapGet("/demo/assets/{name}", (HttpContext context, string name) => Serve(context, name));
+    }
+
     private static (byte[], string, string) Load(string name, string contentType)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("WebHooks.Demo.Assets." + name)
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("WebHooks.Assets." + name)
             ?? throw new InvalidOperationException($"embedded resource {name} is missing");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
@@ -25,7 +34,7 @@ internal static class DemoAssets
         return (bytes, contentType, "\"" + Convert.ToHexString(SHA256.HashData(bytes))[..16] + "\"");
     }
 
-    public static IResult Serve(HttpContext context, string name)
+    private static IResult Serve(HttpContext context, string name)
     {
         if (!Files.TryGetValue(name, out var file)) return Results.NotFound();
         var headers = context.Response.Headers;
