@@ -8,8 +8,9 @@ namespace WebHooks.Delivery;
 /// <summary>
 /// The log of delivery attempts (spec 11): every attempt is recorded off the delivery path, into a queue that a
 /// background loop writes to the storage in batches, so that keeping the log does not slow delivery.
+/// <see cref="DeliveryOptions.LogAttempts"/> false turns it off (nothing is queued or written).
 /// </summary>
-public sealed class AttemptLog(IWebHooksStorage storage, TimeProvider time, ILogger<AttemptLog> logger) : BackgroundService
+public sealed class AttemptLog(IWebHooksStorage storage, DeliveryOptions options, TimeProvider time, ILogger<AttemptLog> logger) : BackgroundService
 {
     private const int MaxBatch = 1_000;
     private const int MaxQueued = 100_000;
@@ -17,10 +18,13 @@ public sealed class AttemptLog(IWebHooksStorage storage, TimeProvider time, ILog
     private readonly Channel<DeliveryAttempt> _queue = Channel.CreateBounded<DeliveryAttempt>(
         new BoundedChannelOptions(MaxQueued) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public void Record(WebHookRecord webHook, StoredEvent e, int attempt, AttemptResult result, TimeSpan duration) =>
+    public void Record(WebHookRecord webHook, StoredEvent e, int attempt, AttemptResult result, TimeSpan duration)
+    {
+        if (!options.LogAttempts) return;
         _queue.Writer.TryWrite(new DeliveryAttempt(
             webHook.Id, e.EventId, e.Event, attempt, time.StoredNow(), result.StatusCode ?? 0,
             (int)Math.Min(int.MaxValue, duration.TotalMilliseconds), result.Outcome == AttemptOutcome.Delivered, result.Error));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
