@@ -133,6 +133,7 @@ internal sealed class Database : IDisposable
             foreach (var write in batch) write.Run(db);
             db.Database.Commit();
             _logSync!.Sync();
+            db.Committed();
             foreach (var write in batch) write.Complete();
             return;
         }
@@ -156,6 +157,7 @@ internal sealed class Database : IDisposable
                 write.Run(db);
                 db.Database.Commit();
                 _logSync!.Sync();
+                db.Committed();
                 write.Complete();
             }
             catch (Exception e) when (IsFileFailure(e))
@@ -174,6 +176,7 @@ internal sealed class Database : IDisposable
     /// <summary>The file failed under us: fail the writes, close it, and reopen it as soon as that works.</summary>
     private void FailFile(Exception e, List<PendingWrite> batch)
     {
+        _open?.Abandoned();
         _unavailable = e.Message;
         _logger.LogError(e, "Writing the database {Path} failed; closing it and opening it again until that works", Path);
         var failure = Unavailable(e);
@@ -214,6 +217,7 @@ internal sealed class Database : IDisposable
     /// <summary>Rolls back and reloads what is kept in memory; never throws, so the writer thread lives on.</summary>
     private void Rollback(Collections db)
     {
+        db.Abandoned();
         try { db.Database.Rollback(); }
         catch (Exception e) { _logger.LogError(e, "Rollback failed"); }
         NotifyReload();
@@ -363,6 +367,21 @@ internal sealed class Collections
     public ILiteCollection<NotificationDocument> Notifications { get; }
     public ILiteCollection<AttemptDocument> Attempts { get; }
     public ILiteCollection<SettingDocument> Settings { get; }
+
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>Writer thread: runs <paramref name="action"/> once the current transaction is durable, not at all if it rolls back.</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    /// <summary>The transaction is durable: runs what waited for it.</summary>
+    internal void Committed()
+    {
+        foreach (var action in _afterCommit) action();
+        _afterCommit.Clear();
+    }
+
+    /// <summary>The transaction was rolled back or failed: what waited for it never runs.</summary>
+    internal void Abandoned() => _afterCommit.Clear();
 
     public string? Setting(string name) => Settings.FindById(name)?.Value;
 

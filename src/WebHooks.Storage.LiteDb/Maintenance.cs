@@ -3,7 +3,7 @@ using WebHooks.Lifecycle;
 
 namespace WebHooks.Storage.LiteDb;
 
-internal sealed class Maintenance(Database db, MemoryState state, AttemptStore attempts) : IMaintenance
+internal sealed class Maintenance(Database db, MemoryState state, AttemptStore attempts, RecentEvents recent) : IMaintenance
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _leaders = new(StringComparer.Ordinal);
 
@@ -34,7 +34,10 @@ internal sealed class Maintenance(Database db, MemoryState state, AttemptStore a
                 needed.AddRange(RetentionRules.Needed(record, policy.Now, policy.BufferPeriod));
             }
             foreach (var (after, upTo) in RetentionRules.Unneeded(needed, head))
+            {
                 deletedEvents += c.Events.DeleteMany(EventKey.Range(streamId, after, upTo));
+                recent.Forget(streamId); // what it holds may be gone from the file now
+            }
         }
 
         var idempotencyCutoff = policy.Now - policy.IdempotencyWindow;
