@@ -7,19 +7,29 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
 {
     private readonly ConcurrentDictionary<int, long> _last = new();
 
-    public Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
+    /// <summary>Chunks this large run as background writes, so that a publish waits behind at most one of them.</summary>
+    private const int Chunk = 100;
+
+    public async Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default)
     {
-        foreach (var attempt in attempts)
+        for (var start = 0; start < attempts.Count; start += Chunk)
         {
-            var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
-            c.Attempts.Insert(new AttemptDocument
+            var chunk = attempts.Skip(start).Take(Chunk).ToList();
+            await db.WriteAsync(c =>
             {
-                Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
-                Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
-            });
+                foreach (var attempt in chunk)
+                {
+                    var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
+                    c.Attempts.Insert(new AttemptDocument
+                    {
+                        Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
+                        Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
+                    });
+                }
+                return chunk.Count;
+            }, background: true);
         }
-        return attempts.Count;
-    });
+    }
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAsync(string account, int webHookId, int max, CancellationToken cancellationToken = default)
     {

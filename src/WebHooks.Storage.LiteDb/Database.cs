@@ -19,10 +19,14 @@ namespace WebHooks.Storage.LiteDb;
 internal sealed class Database : IDisposable
 {
     private const int MaxBatch = 512;
+
+    /// <summary>A background write waits at most this many group commits while foreground writes keep coming.</summary>
+    private const int BackgroundEvery = 8;
     private static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger;
     private readonly BlockingCollection<PendingWrite> _queue = new();
+    private readonly Queue<PendingWrite> _deferred = new(); // background writes; writer thread only
     private readonly Thread _writer;
     private readonly FileStream _processLock;
     private readonly List<Action> _reloadHandlers = [];
@@ -58,9 +62,13 @@ internal sealed class Database : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer thread, in a transaction; the task completes once it is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<Collections, T> work)
+    /// <param name="background">
+    /// Work that no caller waits for (the attempt log): it runs in a transaction of its own when no other write is
+    /// waiting (or after <see cref="BackgroundEvery"/> group commits), so that it never holds up a publish.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<Collections, T> work, bool background = false)
     {
-        var pending = new PendingWrite<T>(work);
+        var pending = new PendingWrite<T>(work) { Background = background };
         if (_open is null) pending.Fail(Unavailable());
         else
         {
@@ -95,13 +103,21 @@ internal sealed class Database : IDisposable
     private void WriteLoop()
     {
         var batch = new List<PendingWrite>(MaxBatch);
+        var sinceBackground = 0;
         while (true)
         {
             PendingWrite? first;
             try
             {
-                if (!_queue.TryTake(out first, TimeSpan.FromSeconds(1)))
+                if (_deferred.Count > 0 && (_queue.Count == 0 || sinceBackground >= BackgroundEvery))
                 {
+                    sinceBackground = 0;
+                    RunAlone(_deferred.Dequeue());
+                    continue;
+                }
+                if (!_queue.TryTake(out first, _deferred.Count > 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(1)))
+                {
+                    if (_deferred.Count > 0) continue;
                     if (_queue.IsCompleted) return;
                     if (_open is null) TryReopen();
                     else CheckpointWhenIdle();
@@ -110,12 +126,21 @@ internal sealed class Database : IDisposable
             }
             catch (InvalidOperationException)
             {
-                return; // completed: disposing
+                // completed: disposing; what the background still waited for runs first
+                while (_deferred.Count > 0) RunAlone(_deferred.Dequeue());
+                return;
             }
 
             batch.Clear();
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            if (first.Background) _deferred.Enqueue(first);
+            else batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            {
+                if (next.Background) _deferred.Enqueue(next);
+                else batch.Add(next);
+            }
+            if (batch.Count == 0) continue;
+            if (_deferred.Count > 0) sinceBackground++;
             if (_open is null && !TryReopen())
             {
                 foreach (var write in batch) write.Fail(Unavailable());
@@ -123,6 +148,16 @@ internal sealed class Database : IDisposable
             }
             RunBatch(_open!, batch);
         }
+    }
+
+    private void RunAlone(PendingWrite write)
+    {
+        if (_open is null && !TryReopen())
+        {
+            write.Fail(Unavailable());
+            return;
+        }
+        RunBatch(_open!, [write]);
     }
 
     private void RunBatch(Collections db, List<PendingWrite> batch)
@@ -289,6 +324,8 @@ internal sealed class Database : IDisposable
 
     private abstract class PendingWrite
     {
+        public bool Background { get; init; }
+
         public abstract void Run(Collections db);
         public abstract void Complete();
         public abstract void Fail(Exception e);
