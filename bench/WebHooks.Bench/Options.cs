@@ -25,8 +25,20 @@ public sealed record Options
     /// <summary>How long (c) waits after its last publish for the last receipts.</summary>
     public TimeSpan LatencyCap { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>The whole run gives up after this.</summary>
-    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(8);
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(20);
     public bool Keep { get; init; }
+    /// <summary>Events of (k), the cold burst right after start, and of its warm twin.</summary>
+    public int Burst { get; init; } = 1_000;
+    /// <summary>Events of (f): one account, <see cref="WebHooks"/> webhooks on the event, so events × webhooks deliveries.</summary>
+    public int FanOutEvents { get; init; } = 2_000;
+    /// <summary>Events buffered for the deactivated webhook of (h).</summary>
+    public int Buffered { get; init; } = 1_000_000;
+    /// <summary>A PostgreSQL server to use for the p rows instead of the bench's own throwaway cluster.</summary>
+    public string? Postgres { get; init; }
+    /// <summary>Groups of rows not to run: lite, fanout, attempts, buffered, postgres.</summary>
+    public HashSet<string> Skip { get; init; } = [];
+
+    public bool Runs(string group) => !Skip.Contains(group);
 
     /// <summary>Attempts in flight in the service with these webhooks: one per webhook, at most MaxConcurrency. (a) uses the same.</summary>
     public int Concurrency => Math.Min(MaxConcurrency, WebHooks);
@@ -41,7 +53,12 @@ public sealed record Options
           --rate N              events/s in (c)                    default 500
           --latency-seconds N   duration of (c)                    default 10
           --cap SECONDS         (b) and (d) stop here, partial     default 90 (quick: 15)
-          --time-limit MIN      give up after MIN minutes          default 8 (quick: 3)
+          --burst N             events of the cold and warm bursts default 1000
+          --fanout-events N     events of (f), × webhooks each     default 2000
+          --buffered N          events buffered in (h)             default 1000000
+          --postgres CONNSTR    use this PostgreSQL for the p rows default: a throwaway cluster of the bench's own
+          --skip LIST           comma-separated groups not to run: lite,fanout,attempts,buffered,postgres
+          --time-limit MIN      give up after MIN minutes          default 20 (quick: 5)
           --keep                keep the temporary folder (databases, service logs)
         """;
 
@@ -50,7 +67,8 @@ public sealed record Options
         var options = args.Contains("--quick")
             ? new Options
             {
-                Quick = true, Events = 2_000, Warmup = 200, LatencySeconds = 3, TimeLimit = TimeSpan.FromMinutes(3),
+                Quick = true, Events = 2_000, Warmup = 200, LatencySeconds = 3, TimeLimit = TimeSpan.FromMinutes(5),
+                Burst = 200, FanOutEvents = 100, Buffered = 5_000,
                 ThroughputCap = TimeSpan.FromSeconds(15), WarmupCap = TimeSpan.FromSeconds(10), LatencyCap = TimeSpan.FromSeconds(10),
             }
             : new Options();
@@ -71,6 +89,11 @@ public sealed record Options
                 "--latency-seconds" => options with { LatencySeconds = Next() },
                 "--cap" => options with { ThroughputCap = TimeSpan.FromSeconds(Next()) },
                 "--time-limit" => options with { TimeLimit = TimeSpan.FromMinutes(Next()) },
+                "--burst" => options with { Burst = Next() },
+                "--fanout-events" => options with { FanOutEvents = Next() },
+                "--buffered" => options with { Buffered = Next() },
+                "--postgres" => options with { Postgres = i + 1 < args.Length ? args[++i] : throw new BenchException($"--postgres needs a connection string\n{Usage}") },
+                "--skip" => options with { Skip = [.. (i + 1 < args.Length ? args[++i] : "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 "-h" or "--help" => throw new BenchException(Usage),
                 _ => throw new BenchException($"unknown option {args[i]}\n{Usage}"),
             };

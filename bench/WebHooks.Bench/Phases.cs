@@ -8,6 +8,8 @@ namespace WebHooks.Bench;
 /// <remarks>When the phase's time cap ends it early, <see cref="Complete"/> is false and the figures are of what arrived by then.</remarks>
 public sealed record Throughput(int Events, int Received, int Published, double Seconds, double PublishSeconds, int Duplicates, CpuUse Cpu)
 {
+    /// <summary>Receipts that came before an earlier event of the same webhook.</summary>
+    public int OutOfOrder { get; init; }
     public bool Complete => Received == Events;
     public double PerSecond => Received / Seconds;
     /// <summary>Events acknowledged by the intake per second, while publishing.</summary>
@@ -81,11 +83,12 @@ public static class Phases
     }
 
     /// <summary>Creates one webhook per account on the receiver, and (d) hanging ones on the first accounts.</summary>
-    public static async Task CreateWebHooksAsync(ServiceApi api, Receiver receiver, HangingReceiver? hanging, Options options, CancellationToken token)
+    /// <param name="fanOut">True: all the webhooks are the first account's (paths 0..webhooks-1), all on the same event.</param>
+    public static async Task CreateWebHooksAsync(ServiceApi api, Receiver receiver, HangingReceiver? hanging, Options options, CancellationToken token, bool fanOut = false)
     {
         // Each account's first call costs the service a password hash: a few at a time.
         using var gate = new SemaphoreSlim(4);
-        var calls = Enumerable.Range(0, options.WebHooks).Select(i => (i, receiver.Url(i)));
+        var calls = Enumerable.Range(0, options.WebHooks).Select(i => (fanOut ? 0 : i, receiver.Url(i)));
         if (hanging is not null) calls = calls.Concat(Enumerable.Range(0, options.Hanging).Select(i => (i, hanging.Url(i))));
         await Task.WhenAll(calls.Select(async call =>
         {
@@ -100,10 +103,11 @@ public static class Phases
     /// i mod webhooks, measured from the first publish to the last receipt. After <paramref name="cap"/>
     /// the phase ends with what has arrived (publishing stops too).
     /// </summary>
+    /// <param name="fanOut">Above 1: every event is published by the first account, whose <paramref name="fanOut"/> webhooks all get it.</param>
     public static async Task<Throughput> EndToEndAsync(ServiceApi api, Receiver receiver, ServiceChild service, int events, TimeSpan cap,
-        Options options, string what, CancellationToken token)
+        Options options, string what, CancellationToken token, int fanOut = 1)
     {
-        var tally = receiver.Expect(events);
+        var tally = receiver.Expect(events, fanOut);
         using var capped = CancellationTokenSource.CreateLinkedTokenSource(token);
         capped.CancelAfter(cap);
         var cpu = CpuUse.Start(service.Pid);
@@ -117,7 +121,7 @@ public static class Phases
                 int seq;
                 while ((seq = Interlocked.Increment(ref next)) < events)
                 {
-                    await api.PublishAsync(seq % options.WebHooks, tally.First + seq, capped.Token);
+                    await api.PublishAsync(fanOut > 1 ? 0 : seq % options.WebHooks, tally.First + seq, capped.Token, tally);
                     Interlocked.Increment(ref published);
                 }
             }));
@@ -128,8 +132,8 @@ public static class Phases
         var publishSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var complete = await WaitAsync(tally, what, token, capped.Token);
         var seconds = complete ? Stopwatch.GetElapsedTime(started, tally.LastReceipt).TotalSeconds : Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (!complete) Log.Line($"{what}: stopped at the cap of {cap.TotalSeconds:0} s with {tally.Distinct:N0} of {events:N0} events received");
-        return new Throughput(events, tally.Distinct, published, seconds, publishSeconds, tally.Duplicates, cpu());
+        if (!complete) Log.Line($"{what}: stopped at the cap of {cap.TotalSeconds:0} s with {tally.Distinct:N0} of {tally.Expected:N0} deliveries received");
+        return new Throughput(tally.Expected, tally.Distinct, published, seconds, publishSeconds, tally.Duplicates, cpu()) { OutOfOrder = tally.OutOfOrder };
     }
 
     /// <summary>(c) Paced publishing at <see cref="Options.Rate"/> for <see cref="Options.LatencySeconds"/>; latency from each publish call to its receipt.</summary>
@@ -152,7 +156,7 @@ public static class Phases
                 var seq = launched++;
                 calls.Add(Task.Run(async () =>
                 {
-                    try { await api.PublishAsync(seq % options.WebHooks, tally.First + seq, token); }
+                    try { await api.PublishAsync(seq % options.WebHooks, tally.First + seq, token, tally); }
                     finally { outstanding.Release(); }
                 }, token));
             }

@@ -23,25 +23,57 @@ public sealed class Tally
     private readonly int[] _seen;
     private readonly long[] _latency;
     private readonly int[] _perPath = new int[MaxPaths];
+    private readonly long[] _maxStartOfPath = new long[MaxPaths];
+    private readonly long[] _publishStart;
+    private readonly long[] _publishAck;
     private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _distinct;
     private int _total;
     private int _duplicates;
     private int _foreign;
+    private int _outOfOrder;
     private long _lastReceipt;
 
     /// <param name="first">The seq of the phase's first event: seqs are unique over the run, so late events of an earlier phase are not counted.</param>
-    public Tally(int expected, int first = 0)
+    /// <param name="fanOut">Copies of each event expected, one on each path 0..fanOut-1 (one account's webhooks all on the event); 1: each event once, on any path.</param>
+    public Tally(int events, int first = 0, int fanOut = 1)
     {
         First = first;
-        Expected = expected;
-        _seen = new int[expected];
-        _latency = new long[expected];
-        if (expected == 0) _complete.TrySetResult();
+        Events = events;
+        FanOut = fanOut;
+        Expected = events * fanOut;
+        _seen = new int[Expected];
+        _latency = new long[Expected];
+        _publishStart = new long[events];
+        _publishAck = new long[events];
+        if (Expected == 0) _complete.TrySetResult();
     }
 
     public int First { get; }
+    /// <summary>Events of the phase; <see cref="Expected"/> deliveries (events × fan-out).</summary>
+    public int Events { get; }
+    public int FanOut { get; }
     public int Expected { get; }
+    /// <summary>
+    /// Receipts that came after an event they must follow: on the same path, an event whose publish started after this
+    /// one's was acknowledged arrived earlier. (Concurrent publishes may be stored in either order; an acknowledged one
+    /// is stored before any publish that starts later, so that order is the stream's, and deliveries must keep it.)
+    /// </summary>
+    public int OutOfOrder => Volatile.Read(ref _outOfOrder);
+
+    /// <summary>The publisher says when the publish of <paramref name="seq"/> starts (before sending it).</summary>
+    public void Publishing(int seq, long started)
+    {
+        seq -= First;
+        if ((uint)seq < (uint)Events) Volatile.Write(ref _publishStart[seq], started);
+    }
+
+    /// <summary>The publisher says when the publish of <paramref name="seq"/> was acknowledged.</summary>
+    public void Published(int seq, long acknowledged)
+    {
+        seq -= First;
+        if ((uint)seq < (uint)Events) Volatile.Write(ref _publishAck[seq], acknowledged);
+    }
     public int Distinct => Volatile.Read(ref _distinct);
     public int Total => Volatile.Read(ref _total);
     public int Duplicates => Volatile.Read(ref _duplicates);
@@ -58,17 +90,26 @@ public sealed class Tally
         Interlocked.Increment(ref _total);
         if ((uint)path < MaxPaths) Interlocked.Increment(ref _perPath[path]);
         seq -= First;
-        if ((uint)seq >= (uint)Expected)
+        if ((uint)seq >= (uint)Events || (FanOut > 1 && (uint)path >= (uint)FanOut))
         {
             Interlocked.Increment(ref _foreign);
             return;
         }
-        if (Interlocked.Exchange(ref _seen[seq], 1) != 0)
+        if ((uint)path < MaxPaths)
+        {
+            // Receipts of one path come one at a time (one attempt in flight per webhook), so this needs no lock.
+            var ack = Volatile.Read(ref _publishAck[seq]);
+            if (ack != 0 && _maxStartOfPath[path] > ack) Interlocked.Increment(ref _outOfOrder);
+            var start = Volatile.Read(ref _publishStart[seq]);
+            if (start > _maxStartOfPath[path]) _maxStartOfPath[path] = start;
+        }
+        var slot = FanOut > 1 ? seq * FanOut + path : seq;
+        if (Interlocked.Exchange(ref _seen[slot], 1) != 0)
         {
             Interlocked.Increment(ref _duplicates);
             return;
         }
-        _latency[seq] = now - sentAt;
+        _latency[slot] = now - sentAt;
         InterlockedMax(ref _lastReceipt, now);
         if (Interlocked.Increment(ref _distinct) == Expected) _complete.TrySetResult();
     }
@@ -113,16 +154,22 @@ public sealed class Receiver : IAsyncDisposable
 
     public Tally Tally => Volatile.Read(ref _tally);
 
-    /// <summary>Starts recording into a fresh tally that completes after <paramref name="expected"/> distinct events.</summary>
-    public Tally Expect(int expected)
+    /// <summary>Starts recording into a fresh tally that completes after <paramref name="events"/> distinct events (× <paramref name="fanOut"/> paths).</summary>
+    public Tally Expect(int events, int fanOut = 1)
     {
-        var tally = new Tally(expected, _nextSeq);
-        _nextSeq += expected;
+        var tally = new Tally(events, _nextSeq, fanOut);
+        _nextSeq += events;
         Volatile.Write(ref _tally, tally);
         return tally;
     }
 
     public string Url(int webHook) => $"{BaseUrl}/r/{webHook}";
+
+    /// <summary>A URL that answers <c>410 Gone</c> while <see cref="Gone"/> is set, and is an ordinary receiver path (number <paramref name="webHook"/>) after.</summary>
+    public string GoneUrl(int webHook) => $"{BaseUrl}/g/{webHook}";
+
+    /// <summary>Whether the <see cref="GoneUrl"/> paths answer 410.</summary>
+    public volatile bool Gone = true;
 
     public static async Task<Receiver> StartAsync()
     {
@@ -144,6 +191,21 @@ public sealed class Receiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var path = context.Request.Path.Value;
+        if (path == "/api/events")
+        {
+            // The bench's own warm-up of its publishing code, before the cold burst: answered as the service would.
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Response.ContentLength = 0;
+            return;
+        }
+        if (Gone && path is not null && path.StartsWith("/g/", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = StatusCodes.Status410Gone;
+            context.Response.ContentLength = 0;
+            return;
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(8 * 1024);
         try
         {
@@ -152,7 +214,7 @@ public sealed class Receiver : IAsyncDisposable
             while (length < buffer.Length && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length))) > 0) length += read;
             var now = Stopwatch.GetTimestamp();
             var tally = Tally;
-            if (Payload.TryRead(buffer.AsSpan(0, length), out var seq, out var sentAt)) tally.Record(PathNumber(context.Request.Path.Value), seq, sentAt, now);
+            if (Payload.TryRead(buffer.AsSpan(0, length), out var seq, out var sentAt)) tally.Record(PathNumber(path), seq, sentAt, now);
             else tally.Foreign1();
         }
         finally
@@ -163,9 +225,10 @@ public sealed class Receiver : IAsyncDisposable
         context.Response.ContentLength = 0;
     }
 
-    /// <summary>n of <c>/r/{n}</c>, or -1.</summary>
+    /// <summary>n of <c>/r/{n}</c> or <c>/g/{n}</c>, or -1.</summary>
     private static int PathNumber(string? path) =>
-        path is not null && path.StartsWith("/r/", StringComparison.Ordinal) && int.TryParse(path.AsSpan(3), out var n) ? n : -1;
+        path is not null && (path.StartsWith("/r/", StringComparison.Ordinal) || path.StartsWith("/g/", StringComparison.Ordinal))
+        && int.TryParse(path.AsSpan(3), out var n) ? n : -1;
 
     public async ValueTask DisposeAsync()
     {

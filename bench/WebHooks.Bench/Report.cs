@@ -14,11 +14,13 @@ public sealed class Report
 
     public void Note(string text) => _notes.Add(text);
 
-    public void Cpu(string phase, CpuUse cpu)
+    /// <param name="events">When given, the service's CPU per event too: the figure that noise from other work on the machine moves least.</param>
+    public void Cpu(string phase, CpuUse cpu, int events = 0)
     {
         static string Top(List<(string Thread, double Seconds)> threads) =>
             string.Join(", ", threads.Take(5).Select(t => $"{t.Thread} {t.Seconds:0.0}"));
         Note($"CPU during {phase} ({cpu.WallSeconds:0.0} s wall, 2 cores = {2 * cpu.WallSeconds:0.0} core-s): " +
+             (events > 0 && cpu.Service.Count > 0 ? $"service {cpu.ServiceTotal * 1e6 / events:N0} µs per event; " : "") +
              (cpu.Service.Count > 0 ? $"service {cpu.ServiceTotal:0.0} s [{Top(cpu.Service)}]; " : "") +
              $"bench (publishers + receiver) {cpu.BenchTotal:0.0} s [{Top(cpu.Bench)}]");
     }

@@ -1,44 +1,71 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using WebHooks.Accounts;
+using WebHooks.Storage;
+using WebHooks.Storage.LiteDb;
+using WebHooks.Storage.PostgreSql;
 
 namespace WebHooks.Bench;
 
 /// <summary>
-/// The benchmark's accounts, written once into a template database that each service run starts from.
-/// This is what <c>WebHooks.Service accounts add NAME --password-stdin</c> does (the engine's
-/// <see cref="AccountService"/> over the same file), run in-process: fifty CLI processes would take minutes
-/// on this machine, and the password hashes can be computed in parallel.
+/// The benchmark's accounts, written straight into each service's storage before the service starts: what
+/// <c>WebHooks.Service accounts add NAME --password-stdin</c> stores, without fifty CLI processes. The password hashes
+/// (PBKDF2, the slow part) are computed once for the whole run.
 /// </summary>
-public static class Seeding
+public sealed class Seeding
 {
-    public static IReadOnlyList<(string Name, string Password)> Accounts(int count) =>
-        [.. Enumerable.Range(0, count).Select(i => ($"bench{i:D3}", $"bench-password-{i:D3}"))];
+    private readonly IReadOnlyList<Account> _accounts;
 
-    public static async Task CreateTemplateAsync(string databasePath, IReadOnlyList<(string Name, string Password)> accounts)
+    private Seeding(IReadOnlyList<(string Name, string Password)> credentials, IReadOnlyList<Account> accounts)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["WebHooks:Storage:Path"] = databasePath })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddWebHooksEngine(configuration);
-        await using var provider = services.BuildServiceProvider();
-        var service = provider.GetRequiredService<AccountService>();
-        var added = await Task.WhenAll(accounts.Select(a => Task.Run(() => service.AddAsync(a.Name, a.Password))));
-        if (added.Any(ok => !ok)) throw new BenchException("an account of the template database exists already");
+        Credentials = credentials;
+        _accounts = accounts;
     }
 
-    /// <summary>Copies the template (data file, and the -log file if there is one) into <paramref name="directory"/>.</summary>
-    public static void CopyTemplate(string templatePath, string directory)
+    public IReadOnlyList<(string Name, string Password)> Credentials { get; }
+
+    public static async Task<Seeding> CreateAsync(int count)
+    {
+        (string Name, string Password)[] credentials = [.. Enumerable.Range(0, count).Select(i => ($"bench{i:D3}", $"bench-password-{i:D3}"))];
+        var accounts = await Task.WhenAll(credentials.Select(c => Task.Run(() =>
+            new Account(AccountName.Normalize(c.Name), PasswordHasher.Hash(c.Password), null, DateTime.UtcNow))));
+        return new Seeding(credentials, accounts);
+    }
+
+    /// <summary>
+    /// Prepares the storage of a service run in <paramref name="directory"/> (LiteDB: a file there; PostgreSQL: a fresh
+    /// schema named after the folder) with the accounts, and returns the service's storage settings.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PrepareAsync(string directory, string? postgres)
     {
         Directory.CreateDirectory(directory);
-        var dir = Path.GetDirectoryName(templatePath)!;
-        foreach (var name in new[] { "webhooks.db", "webhooks-log.db" })
+        if (postgres is null)
         {
-            var source = Path.Combine(dir, name);
-            if (File.Exists(source)) File.Copy(source, Path.Combine(directory, name), overwrite: true);
+            var path = Path.Combine(directory, "webhooks.db");
+            await using var storage = LiteDbStorage.Open(new LiteDbStorageOptions { Path = path }, NullLogger.Instance);
+            await AddAccountsAsync(storage);
+            return [$"--WebHooks:Storage:Path={path}"];
         }
+
+        var schema = "bench_" + new string([.. Path.GetFileName(directory).Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_')]);
+        await using (var connection = new NpgsqlConnection(postgres))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
+        await using (var storage = PostgreSqlStorage.Create(new PostgreSqlStorageOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance))
+        {
+            await storage.MigrateAsync();
+            await AddAccountsAsync(storage);
+        }
+        return ["--WebHooks:Storage:Provider=PostgreSql", $"--WebHooks:Storage:ConnectionString={connectionString}"];
+    }
+
+    private async Task AddAccountsAsync(IWebHooksStorage storage)
+    {
+        foreach (var account in _accounts)
+            if (!await storage.Accounts.AddAsync(account)) throw new BenchException($"the account {account.Name} exists already");
     }
 }

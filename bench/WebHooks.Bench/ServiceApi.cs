@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -5,15 +6,25 @@ using System.Text.Json;
 
 namespace WebHooks.Bench;
 
-/// <summary>The service's public API as the bench uses it: creating webhooks (JSON binding) and publishing events.</summary>
+/// <summary>
+/// The service's public API as the bench uses it: the management functions (JSON binding) and publishing events.
+/// With several instances (PostgreSQL), management goes to the first and publishing round-robin to all of them.
+/// </summary>
 public sealed class ServiceApi : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly Uri[] _instances;
     private readonly IReadOnlyList<(string Name, string Password)> _accounts;
     private readonly AuthenticationHeaderValue[] _basic;
 
-    public ServiceApi(string baseUrl, IReadOnlyList<(string Name, string Password)> accounts)
+    public ServiceApi(string baseUrl, IReadOnlyList<(string Name, string Password)> accounts) : this([baseUrl], accounts)
     {
+    }
+
+    public ServiceApi(IReadOnlyList<string> baseUrls, IReadOnlyList<(string Name, string Password)> accounts)
+    {
+        _instances = [.. baseUrls.Select(u => new Uri(u + "/"))];
+        var baseUrl = baseUrls[0];
         _accounts = accounts;
         _basic = [.. accounts.Select(a => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{a.Name}:{a.Password}"))))];
         var handler = new SocketsHttpHandler
@@ -29,38 +40,54 @@ public sealed class ServiceApi : IDisposable
     /// <summary><c>CreateWebHook</c> with form fields; the new webhook's id.</summary>
     public async Task<int> CreateWebHookAsync(int account, string url, CancellationToken token)
     {
+        using var json = await CallAsync("CreateWebHook", account, new() { ["app"] = "bench", ["event"] = Payload.EventName, ["url"] = url }, token);
+        return json.RootElement.GetProperty("result").GetProperty("id").GetInt32();
+    }
+
+    /// <summary><c>GetWebHooks</c> of the account: the reply's <c>result</c> array (the caller disposes the document).</summary>
+    public Task<JsonDocument> GetWebHooksAsync(int account, CancellationToken token) => CallAsync("GetWebHooks", account, [], token);
+
+    /// <summary><c>ActivateWebHook</c>: the reply (the caller disposes it).</summary>
+    public Task<JsonDocument> ActivateWebHookAsync(int account, int webHookId, bool replay, CancellationToken token) =>
+        CallAsync("ActivateWebHook", account, new() { ["webhookId"] = webHookId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["replayEvents"] = replay ? "1" : "0" }, token);
+
+    /// <summary>A management function with form fields, as the account; throws unless it succeeded.</summary>
+    private async Task<JsonDocument> CallAsync(string function, int account, Dictionary<string, string> fields, CancellationToken token)
+    {
         var (name, password) = _accounts[account];
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = name,
-            ["password"] = password,
-            ["app"] = "bench",
-            ["event"] = Payload.EventName,
-            ["url"] = url,
-        });
-        using var reply = await _http.PostAsync("webservice/json/CreateWebHook", form, token);
+        fields["username"] = name;
+        fields["password"] = password;
+        using var form = new FormUrlEncodedContent(fields);
+        using var reply = await _http.PostAsync("webservice/json/" + function, form, token);
         var text = await reply.Content.ReadAsStringAsync(token);
-        using var json = JsonDocument.Parse(text);
-        var root = json.RootElement;
-        if (reply.StatusCode != HttpStatusCode.OK || root.GetProperty("error").GetInt32() != 0)
-            throw new BenchException($"CreateWebHook for {name} failed: HTTP {(int)reply.StatusCode} {text}");
-        return root.GetProperty("result").GetProperty("id").GetInt32();
+        var json = JsonDocument.Parse(text);
+        if (reply.StatusCode != HttpStatusCode.OK || json.RootElement.GetProperty("error").GetInt32() != 0)
+        {
+            json.Dispose();
+            throw new BenchException($"{function} for {name} failed: HTTP {(int)reply.StatusCode} {text}");
+        }
+        return json;
     }
 
     /// <summary><c>POST /api/events</c> of event <paramref name="seq"/> by <paramref name="account"/>, stamped at the call; retried twice on failure.</summary>
-    public async Task PublishAsync(int account, int seq, CancellationToken token)
+    public async Task PublishAsync(int account, int seq, CancellationToken token, Tally? tally = null)
     {
+        tally?.Publishing(seq, Stopwatch.GetTimestamp());
         string problem = "";
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             using var content = new ByteArrayContent(Payload.PublishBody(seq));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = content };
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_instances[(uint)seq % _instances.Length], "api/events")) { Content = content };
             request.Headers.Authorization = _basic[account];
             try
             {
                 using var reply = await _http.SendAsync(request, token);
-                if (reply.StatusCode == HttpStatusCode.Accepted) return;
+                if (reply.StatusCode == HttpStatusCode.Accepted)
+                {
+                    tally?.Published(seq, Stopwatch.GetTimestamp());
+                    return;
+                }
                 problem = $"HTTP {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync(token)}";
             }
             catch (HttpRequestException e)

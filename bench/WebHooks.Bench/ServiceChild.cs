@@ -30,7 +30,8 @@ public sealed class ServiceChild : IAsyncDisposable
     public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "WebHooks.Service.dll");
 
     /// <summary>Starts the service and waits (at most <paramref name="timeout"/>) until it answers.</summary>
-    public static async Task<ServiceChild> StartAsync(string directory, IEnumerable<string> settings, TimeSpan timeout)
+    /// <param name="settings">Command-line settings: the storage's (from <see cref="Seeding.PrepareAsync"/>) and the run's.</param>
+    public static async Task<ServiceChild> StartAsync(string directory, IEnumerable<string> settings, TimeSpan timeout, string logName = "service.log")
     {
         if (!File.Exists(ServiceDll)) throw new BenchException($"{ServiceDll} is missing: build the bench project (it references the service)");
         var port = FreePort();
@@ -47,12 +48,11 @@ public sealed class ServiceChild : IAsyncDisposable
         info.ArgumentList.Add("--urls=" + baseUrl);
         info.ArgumentList.Add("--environment=Development");
         info.ArgumentList.Add("--contentRoot=" + AppContext.BaseDirectory);
-        info.ArgumentList.Add("--WebHooks:Storage:Path=" + databasePath);
         info.ArgumentList.Add("--WebHooks:Delivery:AllowPrivateNetworks=true");
         foreach (var setting in settings) info.ArgumentList.Add(setting);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 
-        var logPath = Path.Combine(directory, "service.log");
+        var logPath = Path.Combine(directory, logName);
         var log = new StreamWriter(logPath, append: false, Encoding.UTF8) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new BenchException("could not start dotnet");
         var child = new ServiceChild(process, baseUrl, databasePath, log) { LogPath = logPath };
@@ -85,6 +85,9 @@ public sealed class ServiceChild : IAsyncDisposable
 
     /// <summary>Peak resident set of the service so far, in bytes (VmHWM).</summary>
     public long PeakWorkingSet => ProcStats.StatusKb(Pid, "VmHWM") * 1024;
+
+    /// <summary>Resident set of the service now, in bytes (VmRSS).</summary>
+    public long WorkingSet => ProcStats.StatusKb(Pid, "VmRSS") * 1024;
 
     /// <summary>The LiteDB data file plus its <c>-log</c> file, in bytes.</summary>
     public long DatabaseBytes

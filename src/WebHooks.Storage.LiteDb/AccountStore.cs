@@ -5,15 +5,18 @@ internal sealed class AccountStore(Database db, MemoryState state) : IAccountSto
     public Task<bool> AddAsync(Account account, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
     {
         if (c.Accounts.FindById(account.Name) is not null) return false;
-        c.Accounts.Insert(new AccountDocument { Name = account.Name, PasswordHash = account.PasswordHash, Email = account.Email, Created = account.Created });
+        var document = new AccountDocument { Name = account.Name, PasswordHash = account.PasswordHash, Email = account.Email, Created = account.Created };
+        c.Accounts.Insert(document);
+        state.AccountAdded(document);
         return true;
     });
 
+    /// <summary>From memory: every publish and management call checks its caller.</summary>
     public Task<Account?> FindAsync(string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(db.Read.Accounts.FindById(name) is { } found && found.Name == name ? found.ToRecord() : null);
+        Task.FromResult(state.Account(name)?.ToRecord());
 
     public Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<Account>>([.. db.Read.Accounts.FindAll().Select(a => a.ToRecord()).OrderBy(a => a.Name, StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<Account>>([.. state.Accounts.Select(a => a.ToRecord()).OrderBy(a => a.Name, StringComparer.Ordinal)]);
 
     public Task<IReadOnlyList<int>?> RemoveAsync(string name, CancellationToken cancellationToken = default) => db.WriteAsync<IReadOnlyList<int>?>(c =>
     {
@@ -24,6 +27,7 @@ internal sealed class AccountStore(Database db, MemoryState state) : IAccountSto
         c.ApiKeys.DeleteMany(k => k.Account == name);
         state.RemoveRecent(c, name);
         c.Accounts.Delete(name);
+        state.AccountRemoved(name);
         return [.. removed.Select(w => w.Id)];
     });
 

@@ -7,23 +7,31 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
 {
     private readonly ConcurrentDictionary<int, long> _last = new();
 
-    public Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
+    /// <summary>Chunks this large run as background writes, so that a publish waits behind at most one of them.</summary>
+    private const int Chunk = 100;
+
+    public async Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default)
     {
-        var added = 0;
-        foreach (var attempt in attempts)
+        // A webhook deleted while its attempts waited in the log: they would belong to nobody.
+        var kept = attempts.Where(a => state.WebHook(a.WebHookId) is not null).ToList();
+        for (var start = 0; start < kept.Count; start += Chunk)
         {
-            // A webhook deleted while its attempts waited in the log: they would belong to nobody.
-            if (state.WebHook(attempt.WebHookId) is null) continue;
-            added++;
-            var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
-            c.Attempts.Insert(new AttemptDocument
+            var chunk = kept.GetRange(start, Math.Min(Chunk, kept.Count - start));
+            await db.WriteAsync(c =>
             {
-                Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
-                Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
-            });
+                foreach (var attempt in chunk)
+                {
+                    var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
+                    c.Attempts.Insert(new AttemptDocument
+                    {
+                        Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
+                        Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
+                    });
+                }
+                return chunk.Count;
+            }, background: true);
         }
-        return added;
-    });
+    }
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAsync(string account, int webHookId, int max, CancellationToken cancellationToken = default)
     {

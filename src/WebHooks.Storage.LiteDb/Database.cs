@@ -19,10 +19,14 @@ namespace WebHooks.Storage.LiteDb;
 internal sealed class Database : IDisposable
 {
     private const int MaxBatch = 512;
+
+    /// <summary>A background write waits at most this many group commits while foreground writes keep coming.</summary>
+    private const int BackgroundEvery = 8;
     private static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger;
     private readonly BlockingCollection<PendingWrite> _queue = new();
+    private readonly Queue<PendingWrite> _deferred = new(); // background writes; writer thread only
     private readonly Thread _writer;
     private readonly FileStream _processLock;
     private readonly List<Action> _reloadHandlers = [];
@@ -58,9 +62,13 @@ internal sealed class Database : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer thread, in a transaction; the task completes once it is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<Collections, T> work)
+    /// <param name="background">
+    /// Work that no caller waits for (the attempt log): it runs in a transaction of its own when no other write is
+    /// waiting (or after <see cref="BackgroundEvery"/> group commits), so that it never holds up a publish.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<Collections, T> work, bool background = false)
     {
-        var pending = new PendingWrite<T>(work);
+        var pending = new PendingWrite<T>(work) { Background = background };
         if (_open is null) pending.Fail(Unavailable());
         else
         {
@@ -96,13 +104,21 @@ internal sealed class Database : IDisposable
     private void WriteLoop()
     {
         var batch = new List<PendingWrite>(MaxBatch);
+        var sinceBackground = 0;
         while (true)
         {
             PendingWrite? first;
             try
             {
-                if (!_queue.TryTake(out first, TimeSpan.FromSeconds(1)))
+                if (_deferred.Count > 0 && (_queue.Count == 0 || sinceBackground >= BackgroundEvery))
                 {
+                    sinceBackground = 0;
+                    RunAlone(_deferred.Dequeue());
+                    continue;
+                }
+                if (!_queue.TryTake(out first, _deferred.Count > 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(1)))
+                {
+                    if (_deferred.Count > 0) continue;
                     if (_queue.IsCompleted) return;
                     if (_open is null) TryReopen();
                     else CheckpointWhenIdle();
@@ -111,12 +127,21 @@ internal sealed class Database : IDisposable
             }
             catch (InvalidOperationException)
             {
-                return; // completed: disposing
+                // completed: disposing; what the background still waited for runs first
+                while (_deferred.Count > 0) RunAlone(_deferred.Dequeue());
+                return;
             }
 
             batch.Clear();
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            if (first.Background) _deferred.Enqueue(first);
+            else batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            {
+                if (next.Background) _deferred.Enqueue(next);
+                else batch.Add(next);
+            }
+            if (batch.Count == 0) continue;
+            if (_deferred.Count > 0) sinceBackground++;
             if (_open is null && !TryReopen())
             {
                 foreach (var write in batch) write.Fail(Unavailable());
@@ -124,6 +149,16 @@ internal sealed class Database : IDisposable
             }
             RunBatch(_open!, batch);
         }
+    }
+
+    private void RunAlone(PendingWrite write)
+    {
+        if (_open is null && !TryReopen())
+        {
+            write.Fail(Unavailable());
+            return;
+        }
+        RunBatch(_open!, [write]);
     }
 
     private void RunBatch(Collections db, List<PendingWrite> batch)
@@ -134,6 +169,7 @@ internal sealed class Database : IDisposable
             foreach (var write in batch) write.Run(db);
             db.Database.Commit();
             _logSync!.Sync();
+            db.Committed();
             foreach (var write in batch) write.Complete();
             return;
         }
@@ -157,6 +193,7 @@ internal sealed class Database : IDisposable
                 write.Run(db);
                 db.Database.Commit();
                 _logSync!.Sync();
+                db.Committed();
                 write.Complete();
             }
             catch (Exception e) when (IsFileFailure(e))
@@ -175,6 +212,7 @@ internal sealed class Database : IDisposable
     /// <summary>The file failed under us: fail the writes, close it, and reopen it as soon as that works.</summary>
     private void FailFile(Exception e, List<PendingWrite> batch)
     {
+        _open?.Abandoned();
         _unavailable = e.Message;
         _logger.LogError(e, "Writing the database {Path} failed; closing it and opening it again until that works", Path);
         var failure = Unavailable(e);
@@ -215,6 +253,7 @@ internal sealed class Database : IDisposable
     /// <summary>Rolls back and reloads what is kept in memory; never throws, so the writer thread lives on.</summary>
     private void Rollback(Collections db)
     {
+        db.Abandoned();
         try { db.Database.Rollback(); }
         catch (Exception e) { _logger.LogError(e, "Rollback failed"); }
         NotifyReload();
@@ -286,6 +325,8 @@ internal sealed class Database : IDisposable
 
     private abstract class PendingWrite
     {
+        public bool Background { get; init; }
+
         public abstract void Run(Collections db);
         public abstract void Complete();
         public abstract void Fail(Exception e);
@@ -366,6 +407,21 @@ internal sealed class Collections
     public ILiteCollection<NotificationDocument> Notifications { get; }
     public ILiteCollection<AttemptDocument> Attempts { get; }
     public ILiteCollection<SettingDocument> Settings { get; }
+
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>Writer thread: runs <paramref name="action"/> once the current transaction is durable, not at all if it rolls back.</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    /// <summary>The transaction is durable: runs what waited for it.</summary>
+    internal void Committed()
+    {
+        foreach (var action in _afterCommit) action();
+        _afterCommit.Clear();
+    }
+
+    /// <summary>The transaction was rolled back or failed: what waited for it never runs.</summary>
+    internal void Abandoned() => _afterCommit.Clear();
 
     public string? Setting(string name) => Settings.FindById(name)?.Value;
 

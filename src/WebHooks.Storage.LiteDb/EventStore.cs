@@ -2,7 +2,7 @@ using WebHooks.Lifecycle;
 
 namespace WebHooks.Storage.LiteDb;
 
-internal sealed class EventStore(Database db, MemoryState state) : IEventStore
+internal sealed class EventStore(Database db, MemoryState state, StreamTails tails) : IEventStore
 {
     public Task<Appended> AppendAsync(NewEvent e, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
     {
@@ -36,6 +36,8 @@ internal sealed class EventStore(Database db, MemoryState state) : IEventStore
                 var published = e.Now > state.LastPublished(streamId) ? e.Now : state.LastPublished(streamId);
                 c.Events.Insert(new EventDocument { Key = EventKey.Of(streamId, head + 1), EventId = e.EventId, Published = published, Data = e.Data });
                 state.Appended(streamId, head + 1, published);
+                var stored = new StoredEvent(head + 1, e.EventId, e.Event, published, e.Data);
+                c.AfterCommit(() => tails.Add(streamId, stored));
             }
         }
         var recent = state.NextRecent(c, e.Account, e.Event);
@@ -51,6 +53,7 @@ internal sealed class EventStore(Database db, MemoryState state) : IEventStore
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default)
     {
         if (state.WebHook(webHookId) is not { } webHook || upTo <= after) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
+        if (tails.TryRead(webHook.StreamId, after, upTo, max, out var held)) return Task.FromResult(held);
         return Task.FromResult<IReadOnlyList<StoredEvent>>(
             [.. db.Read.Events.Find(EventKey.Range(webHook.StreamId, after, upTo), limit: max).Select(d => ToRecord(d, webHook.Event))]);
     }

@@ -42,19 +42,24 @@ public sealed class LiteDbStorage : IWebHooksStorage, IStorageSignals
             _db.Dispose();
             throw;
         }
-        _db.OnReload(() => _state.Load(_db.Read));
+        var tails = new StreamTails();
+        _db.OnReload(() =>
+        {
+            tails.Clear();
+            _state.Load(_db.Read);
+        });
         PollInterval = options.PollInterval;
 
         var leases = new LaneLeases(options.LeaseDuration);
         Accounts = new AccountStore(_db, _state);
         WebHooks = new WebHookStore(_db, _state);
-        Events = new EventStore(_db, _state);
+        Events = new EventStore(_db, _state, tails);
         Lanes = new LaneStore(_db, _state, leases);
         Notifications = new NotificationStore(_db);
         var attempts = new AttemptStore(_db, _state);
         Attempts = attempts;
         Shared = new SharedState(_db);
-        Maintenance = new Maintenance(_db, _state, attempts);
+        Maintenance = new Maintenance(_db, _state, attempts, tails);
     }
 
     /// <summary>Opens (creating or upgrading) the file, and locks it against other processes.</summary>

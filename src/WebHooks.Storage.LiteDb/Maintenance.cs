@@ -3,45 +3,74 @@ using WebHooks.Lifecycle;
 
 namespace WebHooks.Storage.LiteDb;
 
-internal sealed class Maintenance(Database db, MemoryState state, AttemptStore attempts) : IMaintenance
+internal sealed class Maintenance(Database db, MemoryState state, AttemptStore attempts, StreamTails tails) : IMaintenance
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _leaders = new(StringComparer.Ordinal);
 
-    public Task<RetentionResult> PurgeAsync(RetentionPolicy policy, CancellationToken cancellationToken = default) => db.WriteAsync(c =>
+    /// <summary>Events deleted per write: a large backlog is deleted in many short writes, never in one that holds the writer.</summary>
+    private const int DeleteChunk = 2_000;
+
+    /// <summary>
+    /// Decides in one write (buffers past their retention are discarded, the unneeded ranges found), then deletes those
+    /// ranges in chunks of background writes: a pass over a million events does not hold up publishing. Needed ranges
+    /// only shrink meanwhile (offsets move forward; new webhooks start at the head), so what was unneeded stays so.
+    /// </summary>
+    public async Task<RetentionResult> PurgeAsync(RetentionPolicy policy, CancellationToken cancellationToken = default)
     {
-        int purgedBuffers = 0;
-        long purgedEvents = 0, deletedEvents = 0;
-        foreach (var streamId in state.StreamIds.ToList())
+        var (purgedBuffers, purgedEvents, unneeded) = await db.WriteAsync(c =>
         {
-            var head = state.Head(streamId);
-            var needed = new List<(long, long)>();
-            foreach (var webHook in state.WebHooksOfStream(streamId).ToList())
+            int buffers = 0;
+            long discardedEvents = 0;
+            var ranges = new List<(int StreamId, long After, long UpTo)>();
+            foreach (var streamId in state.StreamIds.ToList())
             {
-                var record = state.Record(webHook);
-                if (RetentionRules.BufferExpired(record, policy.Now, policy.BufferRetention))
+                var head = state.Head(streamId);
+                var needed = new List<(long, long)>();
+                foreach (var webHook in state.WebHooksOfStream(streamId).ToList())
                 {
-                    var (offset, discarded) = webHook.Offset.Discard(BufferRules.LastBuffered(record), head);
-                    var purged = webHook.Copy();
-                    purged.Offset = offset;
-                    state.Put(c, purged);
-                    record = state.Record(purged);
-                    if (discarded > 0)
+                    var record = state.Record(webHook);
+                    if (RetentionRules.BufferExpired(record, policy.Now, policy.BufferRetention))
                     {
-                        purgedBuffers++;
-                        purgedEvents += discarded;
+                        var (offset, discarded) = webHook.Offset.Discard(BufferRules.LastBuffered(record), head);
+                        var purged = webHook.Copy();
+                        purged.Offset = offset;
+                        state.Put(c, purged);
+                        record = state.Record(purged);
+                        if (discarded > 0)
+                        {
+                            buffers++;
+                            discardedEvents += discarded;
+                        }
                     }
+                    needed.AddRange(RetentionRules.Needed(record, policy.Now, policy.BufferPeriod));
                 }
-                needed.AddRange(RetentionRules.Needed(record, policy.Now, policy.BufferPeriod));
+                foreach (var (after, upTo) in RetentionRules.Unneeded(needed, head)) ranges.Add((streamId, after, upTo));
             }
-            foreach (var (after, upTo) in RetentionRules.Unneeded(needed, head))
-                deletedEvents += c.Events.DeleteMany(EventKey.Range(streamId, after, upTo));
+            return (buffers, discardedEvents, ranges);
+        });
+
+        long deletedEvents = 0;
+        foreach (var (streamId, after, upTo) in unneeded)
+        {
+            for (var from = after; from < upTo; from += DeleteChunk)
+            {
+                var chunkAfter = from;
+                var chunkUpTo = Math.Min(upTo, from + DeleteChunk);
+                deletedEvents += await db.WriteAsync(c =>
+                {
+                    tails.Forget(streamId); // what it holds may be gone from the file now
+                    return (long)c.Events.DeleteMany(EventKey.Range(streamId, chunkAfter, chunkUpTo));
+                }, background: true);
+            }
         }
 
-        var idempotencyCutoff = policy.Now - policy.IdempotencyWindow;
-        var deletedKeys = c.Idempotency.DeleteMany(i => i.Created < idempotencyCutoff);
-        var deletedAttempts = attempts.Purge(c, policy.Now - policy.AttemptRetention);
+        var (deletedKeys, deletedAttempts) = await db.WriteAsync(c =>
+        {
+            var idempotencyCutoff = policy.Now - policy.IdempotencyWindow;
+            return (c.Idempotency.DeleteMany(i => i.Created < idempotencyCutoff), attempts.Purge(c, policy.Now - policy.AttemptRetention));
+        }, background: true);
         return new RetentionResult(purgedBuffers, purgedEvents, deletedEvents, deletedKeys, deletedAttempts);
-    });
+    }
 
     /// <summary>One process owns the file: leadership is a lock of that process.</summary>
     public Task<IAsyncDisposable?> TryLeadAsync(string job, CancellationToken cancellationToken = default)

@@ -4,8 +4,9 @@ using System.Globalization;
 namespace WebHooks.Storage.LiteDb;
 
 /// <summary>
-/// What the process keeps in memory beside the file, so that the hot paths never read documents: every webhook,
-/// the webhooks of each stream, each stream's head (its last sequence) and the id counters. Only the writer thread
+/// What the process keeps in memory beside the file, so that the hot paths never read documents: every account (each
+/// publish checks its caller's), every webhook, the webhooks of each stream, each stream's head (its last sequence)
+/// and the id counters. Only the writer thread
 /// changes it (inside its transactions); any thread reads it. After a rollback or a reopen it is loaded again from
 /// what was committed, and swapped in whole, so that a reader never sees it half loaded.
 /// </summary>
@@ -17,6 +18,11 @@ internal sealed class MemoryState
     private volatile Tables _tables = new();
 
     public IEnumerable<WebHookDocument> WebHooks => _tables.WebHooks.Values;
+
+    /// <summary>The account of exactly that (normalised) name.</summary>
+    public AccountDocument? Account(string name) => _tables.Accounts.GetValueOrDefault(name);
+
+    public IEnumerable<AccountDocument> Accounts => _tables.Accounts.Values;
 
     public WebHookDocument? WebHook(int id) => _tables.WebHooks.GetValueOrDefault(id);
 
@@ -57,6 +63,10 @@ internal sealed class MemoryState
         tables.Heads[id] = 0;
         return id;
     }
+
+    public void AccountAdded(AccountDocument account) => _tables.Accounts[account.Name] = account;
+
+    public void AccountRemoved(string name) => _tables.Accounts.TryRemove(name, out _);
 
     public void Appended(int streamId, long head, DateTime published)
     {
@@ -119,6 +129,7 @@ internal sealed class MemoryState
     public void Load(Collections db)
     {
         var tables = new Tables();
+        foreach (var account in db.Accounts.FindAll()) tables.Accounts[account.Name] = account;
         foreach (var stream in db.Streams.FindAll())
         {
             tables.StreamIds[(stream.Account, stream.Event)] = stream.Id;
@@ -140,6 +151,7 @@ internal sealed class MemoryState
 
     private sealed class Tables
     {
+        public readonly ConcurrentDictionary<string, AccountDocument> Accounts = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<int, WebHookDocument> WebHooks = new();
         public readonly ConcurrentDictionary<int, int[]> ByStream = new();
         public readonly ConcurrentDictionary<(string Account, string Event), int> StreamIds = new();

@@ -9,20 +9,11 @@ namespace WebHooks.Storage.PostgreSql;
 /// The event log: one row per event in its stream, however many webhooks listen. Sequence numbers are assigned
 /// under the stream's row lock, so per-stream order is sequence order even when a later transaction commits first.
 /// </summary>
-internal sealed class EventStore(Database database) : IEventStore
+internal sealed class EventStore(Database database, GroupCommit groupCommit) : IEventStore
 {
-    public async Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default)
-    {
-        // One event per transaction for now; AppendInAsync works on an open transaction, so that concurrent
-        // publishes can later be grouped into one commit (and one NOTIFY) without changing its rules.
-        var (appended, wake) = await database.InTransactionAsync(async (c, tx) =>
-        {
-            var result = await AppendInAsync(c, tx, newEvent, cancellationToken);
-            await Wakeups.NotifyAsync(c, tx, result.Wake, cancellationToken);
-            return result;
-        }, cancellationToken);
-        return appended;
-    }
+    /// <summary>Durable when the task completes; concurrent publishes share transactions (<see cref="GroupCommit"/>).</summary>
+    public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default) =>
+        groupCommit.AppendAsync(newEvent, cancellationToken);
 
     /// <summary>The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit.</summary>
     internal static async Task<(Appended Appended, IReadOnlyList<int> Wake)> AppendInAsync(

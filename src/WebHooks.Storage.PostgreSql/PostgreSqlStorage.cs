@@ -16,6 +16,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     private readonly Database _database;
     private readonly ChangeListener _listener;
     private readonly Migrator _migrator;
+    private readonly GroupCommit _groupCommit;
     private int _disposed;
 
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
@@ -27,7 +28,8 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
 
         Accounts = new AccountStore(_database);
         WebHooks = new WebHookStore(_database);
-        Events = new EventStore(_database);
+        _groupCommit = new GroupCommit(_database);
+        Events = new EventStore(_database, _groupCommit);
         Lanes = new LaneStore(_database, owner, options.LeaseDuration);
         Notifications = new NotificationStore(_database);
         Attempts = new AttemptStore(_database);
@@ -81,6 +83,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _groupCommit.DisposeAsync();
         await _listener.DisposeAsync();
         await _source.DisposeAsync();
     }

@@ -59,6 +59,12 @@ public sealed class DeliveryOptions
     public int MaxConcurrencyPerWebHook { get; set; } = 1;
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>
+    /// Whether every attempt is written to the attempt log (spec 11). A tuning and diagnostic switch: off, the log
+    /// stays empty and the storage writes nothing per attempt (the bench compares both).
+    /// </summary>
+    public bool LogAttempts { get; set; } = true;
+
     public IReadOnlyList<TimeSpan> EffectiveRetrySchedule =>
         RetrySchedule is { Length: > 0 } configured ? configured : DefaultRetrySchedule;
 }

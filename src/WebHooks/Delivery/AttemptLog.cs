@@ -12,8 +12,9 @@ namespace WebHooks.Delivery;
 /// to <see cref="MaxBatch"/>, one storage call each. So a lane never waits for the log, and the store sees one write
 /// per batch instead of one per attempt. When the store cannot keep up the queue stays bounded: past
 /// <see cref="MaxQueued"/> the oldest entries are dropped (delivery goes on; the log is for diagnosis, not the truth).
+/// <see cref="DeliveryOptions.LogAttempts"/> false turns it off (nothing is queued or written).
 /// </summary>
-public sealed class AttemptLog(IWebHooksStorage storage, TimeProvider time, ILogger<AttemptLog> logger) : BackgroundService
+public sealed class AttemptLog(IWebHooksStorage storage, DeliveryOptions options, TimeProvider time, ILogger<AttemptLog> logger) : BackgroundService
 {
     private const int MaxBatch = 1_000;
     private const int MaxQueued = 100_000;
@@ -34,6 +35,7 @@ public sealed class AttemptLog(IWebHooksStorage storage, TimeProvider time, ILog
     /// <param name="failuresBefore">The lane's failed attempts in a row before this one.</param>
     public void Record(WebHookRecord webHook, StoredEvent e, int failuresBefore, AttemptResult result, TimeSpan duration)
     {
+        if (!options.LogAttempts) return;
         _queue.Writer.TryWrite(new DeliveryAttempt(
             webHook.Id, e.EventId, e.Event, Number(webHook.Id, e.EventId, failuresBefore), time.StoredNow(), result.StatusCode ?? 0,
             (int)Math.Min(int.MaxValue, Math.Round(duration.TotalMilliseconds)), result.Outcome == AttemptOutcome.Delivered, result.Error));

@@ -35,6 +35,13 @@ public sealed class DeliveryLoop(
     /// </summary>
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a lane that ran out of events keeps its lease, waiting for the next one, before it saves and gives the
+    /// lane up. Without it a webhook that gets a steady trickle (every webhook of a fan-out, each at the publish rate)
+    /// paid a progress write, a release and a new claim per event, and those writes queued before the publishes'.
+    /// </summary>
+    private static readonly TimeSpan IdleLinger = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
 
     // Slots are shared between accounts, so one account's many slow lanes cannot starve another's.
@@ -153,6 +160,10 @@ public sealed class DeliveryLoop(
                     progress = saved = lease.WebHook.Progress;
                     lastSave = Stopwatch.GetTimestamp();
                 }
+                else if (lane.Changed && !await SaveAsync())
+                {
+                    return; // a change (a new secret, a deletion) came while the lane held its lease: take the stored webhook first
+                }
 
                 var now = time.GetUtcNow().UtcDateTime;
                 if (progress!.NextAttemptAt is { } due && due > now)
@@ -167,6 +178,7 @@ public sealed class DeliveryLoop(
                 var events = await storage.Events.ReadAsync(lane.Id, progress.Offset.Delivered, progress.Offset.ReadLimit(long.MaxValue), BatchSize, _stopping);
                 if (events.Count == 0)
                 {
+                    if (await lane.WaitForSignalAsync(IdleLinger, _stopping)) continue;
                     await ReleaseAsync(lease, progress, saved);
                     lease = null;
                     if (lane.HasSignal) continue;
@@ -188,24 +200,29 @@ public sealed class DeliveryLoop(
                 }
 
                 // Saving also tells whether the lane still holds: after a change the webhook may be gone.
-                if (failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)
-                {
-                    lane.Changed = false;
-                    var stored = await storage.Lanes.SaveAsync(lease, progress, _stopping);
-                    if (stored is null)
-                    {
-                        lease = null; // lost: another instance owns it now, or it was deleted or deactivated
-                        return;
-                    }
-                    lease = lease with { WebHook = stored };
-                    saved = progress;
-                    lastSave = Stopwatch.GetTimestamp();
-                }
+                if ((failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval) && !await SaveAsync())
+                    return;
             }
         }
         finally
         {
             if (lease is not null) await ReleaseAsync(lease, progress, saved);
+        }
+
+        // Saves the lane's progress and takes the webhook as stored; false when the lane no longer holds it.
+        async Task<bool> SaveAsync()
+        {
+            lane.Changed = false;
+            var stored = await storage.Lanes.SaveAsync(lease!, progress!, _stopping);
+            if (stored is null)
+            {
+                lease = null; // lost: another instance owns it now, or it was deleted or deactivated
+                return false;
+            }
+            lease = lease! with { WebHook = stored };
+            saved = progress;
+            lastSave = Stopwatch.GetTimestamp();
+            return true;
         }
     }
 
@@ -297,6 +314,25 @@ public sealed class DeliveryLoop(
         public bool HasSignal => _signal.Reader.Count > 0;
 
         public void TakeSignal() => _signal.Reader.TryRead(out _);
+
+        /// <summary>
+        /// True when a signal came within <paramref name="linger"/>. Wall-clock time on purpose: this only saves work,
+        /// it decides nothing a test could wait for, and a lane must not hold its lease while a fake clock stands still.
+        /// </summary>
+        public async Task<bool> WaitForSignalAsync(TimeSpan linger, CancellationToken token)
+        {
+            if (HasSignal) return true;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timeout.CancelAfter(linger);
+            try
+            {
+                return await _signal.Reader.WaitToReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
 
         public void StartOnce(Func<Lane, Task> run)
         {

@@ -47,6 +47,29 @@ public sealed class PostgreSqlStorageTests
         new("acme", "optin_finalized", $"evt_{n}", $"{{\"n\":{n}}}", null, T0.AddMilliseconds(n), TimeSpan.FromDays(5), TimeSpan.FromHours(24));
 
     [TestMethod]
+    public async Task A_publish_that_fails_in_a_group_commit_fails_alone()
+    {
+        var (first, _) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+
+        // PostgreSQL text cannot hold NUL: that publish fails; the others, committed in the same groups or not, succeed.
+        var publishes = Enumerable.Range(1, 30)
+            .Select(n => n == 15 ? Event(n) with { Data = "{\"n\":\"\0\"}" } : Event(n))
+            .Select(e => (e.EventId, Task: first.Events.AppendAsync(e)))
+            .ToList();
+        var outcomes = await Task.WhenAll(publishes.Select(async p =>
+        {
+            try { await p.Task; return (p.EventId, Ok: true); }
+            catch (PostgresException) { return (p.EventId, Ok: false); }
+        }));
+
+        CollectionAssert.AreEqual(new[] { "evt_15" }, outcomes.Where(o => !o.Ok).Select(o => o.EventId).ToArray());
+        var stored = await first.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 100);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 29).Select(n => (long)n).ToArray(), stored.Select(e => e.Sequence).ToArray());
+        CollectionAssert.AreEquivalent(outcomes.Where(o => o.Ok).Select(o => o.EventId).ToArray(), stored.Select(e => e.EventId).ToArray());
+    }
+
+    [TestMethod]
     public async Task Two_instances_on_an_empty_schema_migrate_it_once()
     {
         var schema = await PostgreSqlServer.CreateSchemaAsync();

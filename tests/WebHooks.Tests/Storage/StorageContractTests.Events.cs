@@ -37,6 +37,33 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task Concurrent_publishes_on_several_streams_get_contiguous_sequences_each()
+    {
+        await AddAccountAsync();
+        await AddAccountAsync("beta");
+        var acme = await CreateAsync();
+        var acmeOut = await CreateAsync(eventName: OptOut);
+        var beta = await CreateAsync("beta");
+
+        // Concurrent publishes may be stored together (group commit); each stream still counts 1, 2, 3, ... in the order stored.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => (i % 3) switch
+        {
+            0 => PublishAsync(T0.AddSeconds(i)),
+            1 => PublishAsync(T0.AddSeconds(i), eventName: OptOut),
+            _ => PublishAsync(T0.AddSeconds(i), account: "beta"),
+        }));
+
+        foreach (var (webHook, index) in new[] { (acme, 0), (acmeOut, 1), (beta, 2) })
+        {
+            var stored = await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 100);
+            CollectionAssert.AreEqual(Enumerable.Range(1, 20).Select(n => (long)n).ToArray(), Sequences(stored));
+            var mine = replies.Where((_, i) => i % 3 == index).ToList();
+            CollectionAssert.AreEquivalent(mine.Select(r => r.EventId).ToArray(), stored.Select(e => e.EventId).ToArray());
+            Assert.IsTrue(mine.All(r => r.WebHooks == 1 && r.Queued.SequenceEqual([webHook.Id])), "each reply names its own stream's webhook");
+        }
+    }
+
+    [TestMethod]
     public async Task An_event_that_no_webhook_keeps_is_not_stored_in_a_stream_but_is_among_the_recent_ones()
     {
         await AddAccountAsync();

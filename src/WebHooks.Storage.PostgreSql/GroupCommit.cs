@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using Npgsql;
+using WebHooks.Storage.PostgreSql.Signals;
+
+namespace WebHooks.Storage.PostgreSql;
+
+/// <summary>
+/// Group commit of publishes: appends that arrive while a transaction commits wait for it, and then go together in the
+/// next one, with one NOTIFY and one commit (one WAL flush) for all of them. Each append keeps its own rules
+/// (<see cref="EventStore.AppendInAsync"/>: sequence under the stream's row lock, idempotency claim). A batch takes the
+/// stream locks in one order (by account and event, publishes of a stream in arrival order), so that batches of
+/// several instances do not deadlock on them; a batch that the server refuses for any other reason is run again one
+/// append per transaction, so that one bad publish fails alone.
+/// </summary>
+internal sealed class GroupCommit(Database database) : IAsyncDisposable
+{
+    /// <summary>Appends per transaction at most: enough to absorb every publisher of a busy instance, small enough to keep locks short.</summary>
+    private const int MaxBatch = 128;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _loop;
+
+    public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(newEvent);
+        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PostgreSqlStorage));
+        if (_loop is null)
+            lock (_starting)
+                _loop ??= Task.Run(CommitLoopAsync);
+        // A caller that gives up does not take its event back: it may be committed all the same, as with one transaction.
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            // OrderBy is stable: a stream's publishes keep their arrival order.
+            List<Pending> ordered = [.. batch.OrderBy(p => p.Event.Account, StringComparer.Ordinal).ThenBy(p => p.Event.Event, StringComparer.Ordinal)];
+            if (!await TryCommitAsync(ordered, failAll: ordered.Count == 1))
+                foreach (var one in ordered) await TryCommitAsync([one], failAll: true);
+        }
+    }
+
+    /// <summary>Appends the batch in one transaction and completes its callers; false (nobody completed) when it failed and may be retried apart.</summary>
+    private async Task<bool> TryCommitAsync(IReadOnlyList<Pending> batch, bool failAll)
+    {
+        try
+        {
+            var results = await database.InTransactionAsync(async (c, tx) =>
+            {
+                var appended = new Appended[batch.Count];
+                var wake = new List<int>();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (result, woken) = await EventStore.AppendInAsync(c, tx, batch[i].Event, CancellationToken.None);
+                    appended[i] = result;
+                    wake.AddRange(woken);
+                }
+                await Wakeups.NotifyAsync(c, tx, wake, CancellationToken.None);
+                return appended;
+            }, CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+            return true;
+        }
+        catch (PostgresException) when (!failAll)
+        {
+            // The server refused something in the batch and rolled it all back: nothing was stored, so each may go alone.
+            // Other failures (a lost connection, say) may come after the commit was made: those are not tried again.
+            return false;
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Done.TrySetException(e);
+            return true;
+        }
+    }
+
+    /// <summary>Commits what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_starting) loop = _loop;
+        if (loop is not null) await loop;
+    }
+
+    private sealed class Pending(NewEvent e)
+    {
+        public NewEvent Event { get; } = e;
+        public TaskCompletionSource<Appended> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
