@@ -15,6 +15,117 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
     public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default) =>
         groupCommit.AppendAsync(newEvent, cancellationToken);
 
+    /// <summary>
+    /// The appends of a group commit, inside the caller's transaction, in two round trips: one takes the row locks of the
+    /// batch's streams (in one order, so that concurrent batches do not deadlock) and reads their webhooks; one writes
+    /// every event, stream head and ring slot. A batch that needs more decisions (an idempotency key, or a webhook whose
+    /// buffer may close) goes event by event through <see cref="AppendInAsync"/>, under the locks taken already.
+    /// </summary>
+    internal static async Task<(Appended[] Appended, IReadOnlyList<int> Wake)> AppendBatchInAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
+    {
+        var keys = batch.Select(e => (e.Account, e.Event)).Distinct().ToList();
+        var streams = new Dictionary<(string Account, string Event), (int Id, long Head, DateTime? LastPublished)>();
+        var webHooks = new Dictionary<int, List<WebHookRecord>>();
+        await using (var read = new NpgsqlBatch(c, tx))
+        {
+            read.BatchCommands.Add(Statement("""
+                SELECT id, account, event, last_seq, last_published FROM streams
+                WHERE (account, event) IN (SELECT * FROM unnest(@accounts, @events))
+                ORDER BY account COLLATE "C", event COLLATE "C"
+                FOR UPDATE
+                """, ("accounts", keys.Select(k => k.Account).ToArray()), ("events", keys.Select(k => k.Event).ToArray())));
+            read.BatchCommands.Add(Statement($"""
+                SELECT {WebHookRows.Columns} FROM {WebHookRows.From}
+                WHERE (s.account, s.event) IN (SELECT * FROM unnest(@accounts, @events))
+                ORDER BY w.id
+                """, ("accounts", keys.Select(k => k.Account).ToArray()), ("events", keys.Select(k => k.Event).ToArray())));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                streams[(reader.GetString(1), reader.GetString(2))] = (reader.GetInt32(0), reader.GetInt64(3), reader.NullableDateTime(4));
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (webHook, streamId) = WebHookRows.ReadWithStream(reader);
+                if (!webHooks.TryGetValue(streamId, out var list)) webHooks[streamId] = list = [];
+                list.Add(webHook);
+            }
+        }
+
+        var simple = batch.All(e => string.IsNullOrEmpty(e.IdempotencyKey)
+            && (!streams.TryGetValue((e.Account, e.Event), out var st) || webHooks.GetValueOrDefault(st.Id, []).All(w => BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod))));
+        if (!simple)
+        {
+            var appended = new Appended[batch.Count];
+            var wake = new List<int>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (one, woken) = await AppendInAsync(c, tx, batch[i], cancellationToken);
+                appended[i] = one;
+                wake.AddRange(woken);
+            }
+            return (appended, wake);
+        }
+
+        var results = new Appended[batch.Count];
+        var allWoken = new SortedSet<int>();
+        List<int> streamIds = [];
+        List<long> seqValues = [];
+        List<string> eventIds = [], data = [];
+        List<DateTime> published = [];
+        await using var write = new NpgsqlBatch(c, tx);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i];
+            IReadOnlyList<WebHookRecord> kept = [];
+            if (streams.TryGetValue((e.Account, e.Event), out var stream) && webHooks.GetValueOrDefault(stream.Id, []) is { Count: > 0 } listening)
+            {
+                kept = listening;
+                // Publish times never go back within a stream, whatever the instances' clocks say.
+                var at = stream.LastPublished is { } last && last > Sql.Utc(e.Now) ? last : Sql.Utc(e.Now);
+                stream = (stream.Id, stream.Head + 1, at);
+                streams[(e.Account, e.Event)] = stream;
+                streamIds.Add(stream.Id);
+                seqValues.Add(stream.Head);
+                eventIds.Add(e.EventId);
+                published.Add(at);
+                data.Add(e.Data);
+            }
+            write.BatchCommands.Add(RecentStatement(e));
+            var queued = kept.Where(w => w.Active).Select(w => w.Id).Order().ToList();
+            allWoken.UnionWith(queued);
+            results[i] = new Appended(e.EventId, kept.Count, queued, []);
+        }
+        if (streamIds.Count > 0)
+        {
+            write.BatchCommands.Add(Statement("""
+                INSERT INTO events (stream_id, seq, event_id, published, data)
+                SELECT * FROM unnest(@stream_ids, @seqs, @event_ids, @published, @data)
+                """, ("stream_ids", streamIds.ToArray()), ("seqs", seqValues.ToArray()), ("event_ids", eventIds.ToArray()),
+                ("published", published.ToArray()), ("data", data.ToArray())));
+            var heads = streams.Values.Where(s => streamIds.Contains(s.Id)).ToList();
+            write.BatchCommands.Add(Statement("""
+                UPDATE streams s SET last_seq = u.head, last_published = u.published
+                FROM unnest(@ids, @heads, @last_published) AS u(id, head, published)
+                WHERE s.id = u.id
+                """, ("ids", heads.Select(h => h.Id).ToArray()), ("heads", heads.Select(h => h.Head).ToArray()),
+                ("last_published", heads.Select(h => h.LastPublished!.Value).ToArray())));
+        }
+        await write.ExecuteNonQueryAsync(cancellationToken);
+        return (results, [.. allWoken]);
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.Add(new NpgsqlParameter(name, value));
+        return command;
+    }
+
+    private static NpgsqlBatchCommand RecentStatement(NewEvent e) => Statement(RememberRecentSql,
+        ("account", e.Account), ("event", e.Event), ("kept", (long)RecentEvents.Kept), ("event_id", e.EventId),
+        ("published", Sql.Utc(e.Now)), ("data", e.Data));
+
     /// <summary>The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit.</summary>
     internal static async Task<(Appended Appended, IReadOnlyList<int> Wake)> AppendInAsync(
         NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
@@ -75,7 +186,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
 
     /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>
     private static Task RememberRecentAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken) =>
-        c.Command("""
+        c.Command(RememberRecentSql, tx)
+            .With("account", e.Account).With("event", e.Event).With("kept", (long)RecentEvents.Kept).With("event_id", e.EventId)
+            .With("published", e.Now).With("data", e.Data).ExecuteAsync(cancellationToken);
+
+    private const string RememberRecentSql = """
                 WITH head AS (
                     INSERT INTO recent_heads AS h (account, event, last_seq) VALUES (@account, @event, 1)
                     ON CONFLICT (account, event) DO UPDATE SET last_seq = h.last_seq + 1
@@ -84,9 +199,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
                 SELECT @account, @event, last_seq % @kept, last_seq, @event_id, @published, @data FROM head
                 ON CONFLICT (account, event, slot) DO UPDATE
                     SET seq = excluded.seq, event_id = excluded.event_id, published = excluded.published, data = excluded.data
-                """, tx)
-            .With("account", e.Account).With("event", e.Event).With("kept", (long)RecentEvents.Kept).With("event_id", e.EventId)
-            .With("published", e.Now).With("data", e.Data).ExecuteAsync(cancellationToken);
+                """;
 
     /// <summary>
     /// Takes the idempotency key for this publish, or returns the earlier reply when it is taken and not expired.

@@ -54,14 +54,7 @@ internal sealed class GroupCommit(Database database) : IAsyncDisposable
         {
             var results = await database.InTransactionAsync(async (c, tx) =>
             {
-                var appended = new Appended[batch.Count];
-                var wake = new List<int>();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var (result, woken) = await EventStore.AppendInAsync(c, tx, batch[i].Event, CancellationToken.None);
-                    appended[i] = result;
-                    wake.AddRange(woken);
-                }
+                var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, [.. batch.Select(p => p.Event)], CancellationToken.None);
                 await Wakeups.NotifyAsync(c, tx, wake, CancellationToken.None);
                 return appended;
             }, CancellationToken.None);
