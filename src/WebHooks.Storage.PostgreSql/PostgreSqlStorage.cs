@@ -62,6 +62,9 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
             throw new ArgumentException($"the PostgreSQL connection string is not valid: {e.Message}", nameof(options));
         }
         builder.ConnectionStringBuilder.ApplicationName ??= "webhooks";
+        // The stores keep no session state on pooled connections (leadership releases its advisory lock itself; LISTEN has
+        // a connection of its own), so the DISCARD ALL that Npgsql sends at each return to the pool is pure cost.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         return new PostgreSqlStorage(builder.Build(), options, loggerFactory);
     }
 
