@@ -106,12 +106,7 @@ public sealed class AccountPage(
         var webHooks = await storage.WebHooks.ListAsync(account);
         var m = new StringBuilder();
         m.Append("<h1>Your webhooks</h1>\n");
-        m.Append($"""
-            <form method="post" action="{E(b + "/notifications/signout")}" class="inline">
-            <p class="muted">Signed in as <strong>{E(account)}</strong>.
-            {PageForms.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
-            </form>
-            """).Append('\n');
+        m.Append(NotificationSession.SignedInAs(context, account)).Append('\n');
         m.Append(notice).Append('\n');
         if (webHooks.Count == 0)
             m.Append($"<p>Your account has no webhooks yet. Create one with <code>CreateWebHook</code>, for example in the <a href=\"{E(b + "/demo")}\">Web Service Demo</a>.</p>\n");

@@ -23,12 +23,7 @@ public sealed class AccountNotificationsPage(
 
         var notifications = await storage.Notifications.ListAsync(account, MaxShown);
         var body = new StringBuilder();
-        body.Append($"""
-            <form method="post" action="{E(context.Request.PathBase + "/notifications/signout")}" class="inline">
-            <p class="muted">Signed in as <strong>{E(account)}</strong>.
-            {PageForms.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
-            </form>
-            """);
+        body.Append(NotificationSession.SignedInAs(context, account));
         if (notifications.Count == 0)
             body.Append(Notice("There are no notifications: none of your webhooks was deactivated."));
         else

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using WebHooks.Accounts;
+using WebHooks.Service.Pages.Shared;
 
 namespace WebHooks.Service.Pages.Notifications;
 
@@ -37,6 +38,14 @@ public sealed class NotificationSession(AccountService accounts)
     }
 
     public Task SignOutAsync(HttpContext context) => context.SignOutAsync(NotificationPages.CookieScheme);
+
+    /// <summary>"Signed in as NAME" with the sign-out button, at the top of both account pages.</summary>
+    public static string SignedInAs(HttpContext context, string account) => $"""
+        <form method="post" action="{PageFrame.E(context.Request.PathBase + "/notifications/signout")}" class="inline">
+        <p class="muted">Signed in as <strong>{PageFrame.E(account)}</strong>.
+        {PageForms.AntiforgeryField(context)}<button type="submit">Sign out</button></p>
+        </form>
+        """;
 
     private static string Stamp(string passwordHash) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash)), 0, 16);
