@@ -12,7 +12,6 @@ namespace WebHooks.Tests.Demo;
 [TestCategory("Browser")]
 public sealed class DemoBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly float Timeout = 30_000;
 
     public TestContext TestContext { get; set; } = null!;
@@ -21,16 +20,10 @@ public sealed class DemoBrowserTests
     [Timeout(180_000, CooperativeCancellation = true)]
     public async Task Create_then_list_a_webhook_from_the_page()
     {
-        ExternalProgram.RequireFile(Chromium, "apt-get install -y chromium");
+        ExternalProgram.RequireFile(HeadlessChromium.Path, "apt-get install -y chromium");
         await using var host = await ServiceHost.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1100 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
@@ -63,7 +56,7 @@ public sealed class DemoBrowserTests
         await Assertions.Expect(page.Locator("#soap-request")).ToContainTextAsync("<CreateWebHook xmlns=\"urn:webhooks:soap\">");
         await Assertions.Expect(page.Locator("#soap-response")).ToContainTextAsync("CreateWebHookResponse");
         await Assertions.Expect(page.Locator("#code-php-rpc")).ToContainTextAsync("'browser-test', 'profilemanager_finalized'");
-        await Screenshot(page, "demo-create.png");
+        await HeadlessChromium.ScreenshotAsync(TestContext, page, "demo-create.png");
 
         // GetWebHooks lists it; the id was filled in for the two functions that take one.
         await page.GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("GetWebHooks");
@@ -76,7 +69,7 @@ public sealed class DemoBrowserTests
         await Assertions.Expect(row.Locator("td[data-field='app']")).ToHaveTextAsync("browser-test");
         await Assertions.Expect(row.Locator("td[data-field='event']")).ToHaveTextAsync("profilemanager_finalized");
         Assert.AreEqual(id, await page.Locator("#DeleteWebHookById-webhookId").InputValueAsync());
-        await Screenshot(page, "demo-page.png");
+        await HeadlessChromium.ScreenshotAsync(TestContext, page, "demo-page.png");
 
         // The sample code follows the function; the tabs answer the arrow keys.
         await Assertions.Expect(page.Locator("#code-curl")).ToContainTextAsync("<GetWebHooks xmlns=\"urn:webhooks:soap\">");
@@ -90,7 +83,7 @@ public sealed class DemoBrowserTests
         await page.SetViewportSizeAsync(360, 800);
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.IsTrue(overflow <= 0, $"the page is {overflow}px wider than a 360px screen");
-        await Screenshot(page, "demo-narrow.png", fullPage: true);
+        await HeadlessChromium.ScreenshotAsync(TestContext, page, "demo-narrow.png", fullPage: true);
 
         await page.GotoAsync(host.BaseUrl + "/");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Try it in the Web Service Demo" })).ToBeVisibleAsync();
@@ -99,16 +92,5 @@ public sealed class DemoBrowserTests
 
         Assert.AreEqual(0, foreign.Count, "every request goes to the service itself: " + string.Join("\n", foreign));
         Assert.AreEqual(0, consoleErrors.Count, "no script errors: " + string.Join("\n", consoleErrors));
-    }
-
-    private async Task Screenshot(IPage page, string name, bool fullPage = true)
-    {
-        // Beside the test run's results (with --logger trx, AddResultFile also attaches it there).
-        var folder = Path.Combine(TestContext.TestRunResultsDirectory ?? Path.GetTempPath(), "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
-        TestContext.AddResultFile(path);
-        TestContext.WriteLine($"screenshot: {path}");
     }
 }

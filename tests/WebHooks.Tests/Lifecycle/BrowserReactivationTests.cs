@@ -16,7 +16,7 @@ public sealed class BrowserReactivationTests
     [TestMethod]
     public async Task A_browser_signs_in_opens_the_link_and_replays_the_buffer_in_order()
     {
-        ExternalTools.Require(File.Exists(ExternalTools.Chromium), "chromium");
+        ExternalTools.Require(File.Exists(HeadlessChromium.Path), "chromium");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
 
         await using var kit = await LifecycleKit.StartAsync();
@@ -29,12 +29,7 @@ public sealed class BrowserReactivationTests
         var (e3, _) = await kit.PublishAsync(3);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ExternalTools.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = kit.Host.BaseUrl });
         var page = await context.NewPageAsync();
         var external = new List<string>();
@@ -62,7 +57,7 @@ public sealed class BrowserReactivationTests
             await Assertions.Expect(page.Locator("[data-field=bufferedEvents]")).ToHaveTextAsync("3");
             await Assertions.Expect(page.Locator("[data-field=lastError]")).ToHaveTextAsync("HTTP 410 Gone");
             Assert.IsFalse(kit.Get(webHook.Id).Active);
-            await ScreenshotAsync(page, "reactivation-link.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "reactivation-link.png");
 
             var replay = page.GetByRole(AriaRole.Button, new() { Name = "Activate and replay buffered events" });
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Activate", Exact = true })).ToBeVisibleAsync();
@@ -83,18 +78,7 @@ public sealed class BrowserReactivationTests
         }
         finally
         {
-            await ScreenshotAsync(page, "reactivation-end.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "reactivation-end.png");
         }
-    }
-
-    /// <summary>Saves a screenshot in the test results folder and attaches it to the test's result.</summary>
-    private async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = Path.Combine(TestContext.TestRunResultsDirectory ?? TestContext.TestResultsDirectory ?? Path.GetTempPath(), "screenshots");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        TestContext.WriteLine($"screenshot: {path}");
-        TestContext.AddResultFile(path);
     }
 }

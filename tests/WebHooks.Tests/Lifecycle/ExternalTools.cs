@@ -11,7 +11,6 @@ namespace WebHooks.Tests.Lifecycle;
 /// </summary>
 internal static class ExternalTools
 {
-    public const string Chromium = "/usr/bin/chromium";
     public const string Python = "/usr/bin/python3";
 
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

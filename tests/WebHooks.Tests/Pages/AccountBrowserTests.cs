@@ -19,7 +19,7 @@ public sealed class AccountBrowserTests
     [Timeout(180_000, CooperativeCancellation = true)]
     public async Task A_customer_sees_a_failing_webhooks_attempts_and_activates_it_with_replay()
     {
-        ExternalTools.Require(File.Exists(ExternalTools.Chromium), "chromium");
+        ExternalTools.Require(File.Exists(HeadlessChromium.Path), "chromium");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
 
         await using var kit = await LifecycleKit.StartAsync(settings: new Dictionary<string, string>
@@ -38,12 +38,7 @@ public sealed class AccountBrowserTests
             "the three failed attempts are logged");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ExternalTools.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = kit.Host.BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
@@ -79,7 +74,7 @@ public sealed class AccountBrowserTests
             await Assertions.Expect(rows.Nth(2).Locator("[data-field=eventId]")).ToHaveTextAsync(e1);
             await Assertions.Expect(rows.Nth(2).Locator("[data-field=result]")).ToContainTextAsync("failed: HTTP 500");
             Assert.IsFalse(kit.Get(webHook.Id).Active, "showing the page changed nothing");
-            await ScreenshotAsync(page, "account-failing.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "account-failing.png");
 
             // Activate with replay: the buffered events arrive, in order, after the failed attempts.
             await card.GetByRole(AriaRole.Button, new() { Name = "Activate and replay buffered events" }).ClickAsync();
@@ -98,32 +93,21 @@ public sealed class AccountBrowserTests
             await Assertions.Expect(rows.Nth(0).Locator("[data-field=eventId]")).ToHaveTextAsync(e3);
             await Assertions.Expect(rows.Nth(0).Locator("[data-field=result]")).ToHaveTextAsync("delivered");
             await Assertions.Expect(rows.Nth(2).Locator("[data-field=attempt]")).ToHaveTextAsync("4");
-            await ScreenshotAsync(page, "account-activated.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "account-activated.png");
 
             // A narrow screen: nothing wider than the viewport but the attempts table, which scrolls in its own box.
             await page.SetViewportSizeAsync(360, 800);
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             Assert.IsTrue(overflow <= 0, $"the account page is {overflow}px wider than a 360px screen");
-            await ScreenshotAsync(page, "account-narrow.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "account-narrow.png");
 
             CollectionAssert.AreEqual(Array.Empty<string>(), external, "every asset comes from the service itself");
             CollectionAssert.AreEqual(Array.Empty<string>(), consoleErrors, "no errors in the console (a CSP violation would be one)");
         }
         catch
         {
-            await ScreenshotAsync(page, "account-failure.png");
+            await HeadlessChromium.ScreenshotAsync(TestContext, page, "account-failure.png");
             throw;
         }
-    }
-
-    /// <summary>Saves a screenshot in the test results folder and attaches it to the test's result.</summary>
-    private async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = Path.Combine(TestContext.TestRunResultsDirectory ?? TestContext.TestResultsDirectory ?? Path.GetTempPath(), "screenshots");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        TestContext.WriteLine($"screenshot: {path}");
-        TestContext.AddResultFile(path);
     }
 }
