@@ -25,6 +25,8 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
         NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
     {
         var keys = batch.Select(e => (e.Account, e.Event)).Distinct().ToList();
+        var accounts = keys.Select(k => k.Account).ToArray();
+        var events = keys.Select(k => k.Event).ToArray();
         var streams = new Dictionary<(string Account, string Event), (int Id, long Head, DateTime? LastPublished)>();
         var webHooks = new Dictionary<int, List<WebHookRecord>>();
         await using (var read = new NpgsqlBatch(c, tx))
@@ -34,12 +36,12 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
                 WHERE (account, event) IN (SELECT * FROM unnest(@accounts, @events))
                 ORDER BY account COLLATE "C", event COLLATE "C"
                 FOR UPDATE
-                """, ("accounts", keys.Select(k => k.Account).ToArray()), ("events", keys.Select(k => k.Event).ToArray())));
+                """, ("accounts", accounts), ("events", events)));
             read.BatchCommands.Add(Statement($"""
                 SELECT {WebHookRows.Columns} FROM {WebHookRows.From}
                 WHERE (s.account, s.event) IN (SELECT * FROM unnest(@accounts, @events))
                 ORDER BY w.id
-                """, ("accounts", keys.Select(k => k.Account).ToArray()), ("events", keys.Select(k => k.Event).ToArray())));
+                """, ("accounts", accounts), ("events", events)));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 streams[(reader.GetString(1), reader.GetString(2))] = (reader.GetInt32(0), reader.GetInt64(3), reader.NullableDateTime(4));
@@ -52,9 +54,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
             }
         }
 
-        var simple = batch.All(e => string.IsNullOrEmpty(e.IdempotencyKey)
-            && (!streams.TryGetValue((e.Account, e.Event), out var st) || webHooks.GetValueOrDefault(st.Id, []).All(w => BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod))));
-        if (!simple)
+        IReadOnlyList<WebHookRecord> Listening(NewEvent e) =>
+            streams.TryGetValue((e.Account, e.Event), out var stream) ? webHooks.GetValueOrDefault(stream.Id, []) : [];
+        bool OneByOne(NewEvent e) => !string.IsNullOrEmpty(e.IdempotencyKey)
+            || Listening(e).Any(w => !BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod));
+        if (batch.Any(OneByOne))
         {
             var appended = new Appended[batch.Count];
             var wake = new List<int>();
@@ -70,29 +74,28 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
         var results = new Appended[batch.Count];
         var allWoken = new SortedSet<int>();
         List<int> streamIds = [];
-        List<long> seqValues = [];
+        List<long> seqs = [];
         List<string> eventIds = [], data = [];
         List<DateTime> published = [];
         await using var write = new NpgsqlBatch(c, tx);
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i];
-            IReadOnlyList<WebHookRecord> kept = [];
-            if (streams.TryGetValue((e.Account, e.Event), out var stream) && webHooks.GetValueOrDefault(stream.Id, []) is { Count: > 0 } listening)
+            var kept = Listening(e);
+            if (kept.Count > 0)
             {
-                kept = listening;
-                // Publish times never go back within a stream, whatever the instances' clocks say.
-                var at = stream.LastPublished is { } last && last > Sql.Utc(e.Now) ? last : Sql.Utc(e.Now);
+                var stream = streams[(e.Account, e.Event)];
+                var at = PublishedAt(stream.LastPublished, e.Now);
                 stream = (stream.Id, stream.Head + 1, at);
                 streams[(e.Account, e.Event)] = stream;
                 streamIds.Add(stream.Id);
-                seqValues.Add(stream.Head);
+                seqs.Add(stream.Head);
                 eventIds.Add(e.EventId);
                 published.Add(at);
                 data.Add(e.Data);
             }
             write.BatchCommands.Add(RecentStatement(e));
-            var queued = kept.Where(w => w.Active).Select(w => w.Id).Order().ToList();
+            var queued = Queued(kept);
             allWoken.UnionWith(queued);
             results[i] = new Appended(e.EventId, kept.Count, queued, []);
         }
@@ -101,9 +104,10 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
             write.BatchCommands.Add(Statement("""
                 INSERT INTO events (stream_id, seq, event_id, published, data)
                 SELECT * FROM unnest(@stream_ids, @seqs, @event_ids, @published, @data)
-                """, ("stream_ids", streamIds.ToArray()), ("seqs", seqValues.ToArray()), ("event_ids", eventIds.ToArray()),
+                """, ("stream_ids", streamIds.ToArray()), ("seqs", seqs.ToArray()), ("event_ids", eventIds.ToArray()),
                 ("published", published.ToArray()), ("data", data.ToArray())));
-            var heads = streams.Values.Where(s => streamIds.Contains(s.Id)).ToList();
+            var touched = streamIds.ToHashSet();
+            var heads = streams.Values.Where(s => touched.Contains(s.Id)).ToList();
             write.BatchCommands.Add(Statement("""
                 UPDATE streams s SET last_seq = u.head, last_published = u.published
                 FROM unnest(@ids, @heads, @last_published) AS u(id, head, published)
@@ -114,6 +118,13 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
         await write.ExecuteNonQueryAsync(cancellationToken);
         return (results, [.. allWoken]);
     }
+
+    /// <summary>Publish times never go back within a stream, whatever the instances' clocks say.</summary>
+    private static DateTime PublishedAt(DateTime? lastPublished, DateTime now) =>
+        lastPublished is { } last && last > Sql.Utc(now) ? last : Sql.Utc(now);
+
+    /// <summary>The webhooks to deliver an appended event to: the active ones that keep it, in id order.</summary>
+    private static List<int> Queued(IEnumerable<WebHookRecord> kept) => [.. kept.Where(w => w.Active).Select(w => w.Id).Order()];
 
     private static NpgsqlBatchCommand Statement(string sql, params (string Name, object Value)[] parameters)
     {
@@ -163,8 +174,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
 
         if (kept.Count > 0)
         {
-            // Publish times never go back within a stream, whatever the instances' clocks say.
-            var published = stream.LastPublished is { } last && last > Sql.Utc(e.Now) ? last : Sql.Utc(e.Now);
+            var published = PublishedAt(stream.LastPublished, e.Now);
             await c.Command("""
                     INSERT INTO events (stream_id, seq, event_id, published, data) VALUES (@stream, @seq, @event_id, @published, @data);
                     UPDATE streams SET last_seq = @seq, last_published = @published WHERE id = @stream;
@@ -179,7 +189,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
             await c.Command("UPDATE idempotency SET webhooks = @webhooks WHERE account = @account AND key = @key", tx)
                 .With("webhooks", kept.Count).With("account", e.Account).With("key", e.IdempotencyKey).ExecuteAsync(cancellationToken);
 
-        var queued = kept.Where(w => w.Active).Select(w => w.Id).Order().ToList();
+        var queued = Queued(kept);
         dropped.Sort();
         return (new Appended(e.EventId, kept.Count, queued, dropped), queued);
     }
