@@ -59,6 +59,10 @@ internal sealed class RecentEventDocument
     /// <summary>The ids of every slot of one ring (looked up one by one: LiteDB's string order is not ordinal).</summary>
     public static IEnumerable<string> Ring(string account, string eventName) =>
         Enumerable.Range(0, Events.RecentEvents.Kept).Select(slot => Key(account, eventName, slot));
+
+    /// <summary>The filled slots of one ring, in slot order.</summary>
+    public static IEnumerable<RecentEventDocument> ReadRing(ILiteCollection<RecentEventDocument> slots, string account, string eventName) =>
+        Ring(account, eventName).Select(id => slots.FindById(id)).OfType<RecentEventDocument>();
 }
 
 /// <summary>A webhook and its delivery state. Held in memory too (<see cref="WebHookTable"/>): never changed once shared; writes store a changed copy.</summary>

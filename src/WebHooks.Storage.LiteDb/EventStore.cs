@@ -60,8 +60,8 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
     {
-        var ring = RecentEventDocument.Ring(account, eventName).Select(id => db.Read.RecentEvents.FindById(id))
-            .OfType<RecentEventDocument>().Where(d => d.Id == RecentEventDocument.Key(account, eventName, d.Seq));
+        var ring = RecentEventDocument.ReadRing(db.Read.RecentEvents, account, eventName)
+            .Where(d => d.Id == RecentEventDocument.Key(account, eventName, d.Seq));
         return Task.FromResult<IReadOnlyList<StoredEvent>>(
             [.. ring.OrderByDescending(d => d.Seq).Take(max).Select(d => new StoredEvent(d.Seq, d.EventId, eventName, d.Published, d.Data))]);
     }

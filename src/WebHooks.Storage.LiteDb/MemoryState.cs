@@ -83,7 +83,7 @@ internal sealed class MemoryState
         var heads = _tables.RecentHeads;
         var head = heads.TryGetValue((account, eventName), out var known)
             ? known
-            : RecentEventDocument.Ring(account, eventName).Select(id => db.RecentEvents.FindById(id)).OfType<RecentEventDocument>().Select(d => d.Seq).DefaultIfEmpty(0).Max();
+            : RecentEventDocument.ReadRing(db.RecentEvents, account, eventName).Select(d => d.Seq).DefaultIfEmpty(0).Max();
         heads[(account, eventName)] = head + 1;
         return head + 1;
     }

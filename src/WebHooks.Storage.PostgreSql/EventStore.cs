@@ -195,10 +195,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
     }
 
     /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>
-    private static Task RememberRecentAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken) =>
-        c.Command(RememberRecentSql, tx)
-            .With("account", e.Account).With("event", e.Event).With("kept", (long)RecentEvents.Kept).With("event_id", e.EventId)
-            .With("published", e.Now).With("data", e.Data).ExecuteAsync(cancellationToken);
+    private static async Task RememberRecentAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
+    {
+        await using var remember = new NpgsqlBatch(c, tx) { BatchCommands = { RecentStatement(e) } };
+        await remember.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private const string RememberRecentSql = """
                 WITH head AS (

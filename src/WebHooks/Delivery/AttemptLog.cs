@@ -49,8 +49,12 @@ public sealed class AttemptLog(IWebHooksStorage storage, DeliveryOptions options
     private int Number(int webHookId, string eventId, int failuresBefore)
     {
         var number = failuresBefore + 1;
-        if (_last.TryGetValue(webHookId, out var last) && last.EventId == eventId) number = Math.Max(number, last.Attempt + 1);
-        if (_last.Count >= MaxRemembered) _last.Clear(); // bounded: forgetting only makes a replay count from its lane's failures
+        if (_last.TryGetValue(webHookId, out var last))
+        {
+            if (last.EventId == eventId) number = Math.Max(number, last.Attempt + 1);
+        }
+        // Bounded, counted only when a webhook is new (Count takes every lock): forgetting only makes a replay count from its lane's failures.
+        else if (_last.Count >= MaxRemembered) _last.Clear();
         _last[webHookId] = (eventId, number);
         return number;
     }

@@ -82,7 +82,7 @@ public sealed class AccountPage(
     private static IResult Back(HttpContext context, string query) =>
         Results.Redirect($"{context.Request.PathBase}/account?{query}", permanent: false, preserveMethod: false);
 
-    private static IResult ToSignIn(HttpContext context) => Results.Redirect(context.Request.PathBase + "/notifications/signin?next=/account");
+    private static IResult ToSignIn(HttpContext context) => NotificationSession.ToSignIn(context, next: "/account");
 
     /// <summary>What the redirect after an action reports: made from numbers only, whatever the query holds.</summary>
     private static string DoneNotice(IQueryCollection query)

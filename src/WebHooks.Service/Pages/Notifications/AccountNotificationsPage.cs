@@ -19,7 +19,7 @@ public sealed class AccountNotificationsPage(
     public async Task<IResult> ListAsync(HttpContext context)
     {
         var account = await session.AccountAsync(context);
-        if (account is null) return Results.Redirect(context.Request.PathBase + "/notifications/signin");
+        if (account is null) return NotificationSession.ToSignIn(context);
 
         var notifications = await storage.Notifications.ListAsync(account, MaxShown);
         var body = new StringBuilder();
@@ -87,7 +87,7 @@ public sealed class AccountNotificationsPage(
     {
         if (await PageForms.RejectForgedPostAsync(context) is { } rejected) return rejected;
         await session.SignOutAsync(context);
-        return Results.Redirect(context.Request.PathBase + "/notifications/signin");
+        return NotificationSession.ToSignIn(context);
     }
 
     private static IResult SignInPage(HttpContext context, string? error, string next, string name = "", int status = StatusCodes.Status200OK)
@@ -97,7 +97,7 @@ public sealed class AccountNotificationsPage(
             $"""
             {(error is null ? "" : Notice(E(error), "bad", alert: true))}
             <p>Sign in with your account's name and password (the ones of the web service) to {what}.</p>
-            <form method="post" action="{E(context.Request.PathBase + "/notifications/signin")}" class="card">
+            <form method="post" action="{E(context.Request.PathBase + NotificationSession.SignInPath)}" class="card">
             {PageForms.AntiforgeryField(context)}
             {Hidden("next", next)}
             <label for="username">Account name</label>

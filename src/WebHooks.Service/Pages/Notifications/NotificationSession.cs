@@ -15,6 +15,13 @@ public sealed class NotificationSession(AccountService accounts)
 {
     private const string StampClaim = "webhooks:stamp";
 
+    /// <summary>The sign-in page of both account pages.</summary>
+    public const string SignInPath = "/notifications/signin";
+
+    /// <summary>Sends the browser to the sign-in, which leads to <paramref name="next"/> (the notifications when null).</summary>
+    public static IResult ToSignIn(HttpContext context, string? next = null) =>
+        Results.Redirect(context.Request.PathBase + SignInPath + (next is null ? "" : "?next=" + next));
+
     /// <summary>The signed-in account, or null.</summary>
     public async Task<string?> AccountAsync(HttpContext context)
     {
