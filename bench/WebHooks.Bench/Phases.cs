@@ -44,8 +44,11 @@ public static class Phases
     /// (a) The limit: the same payloads POSTed by a plain HttpClient loop straight to the receiver, with the
     /// service's concurrency, spread over the same paths.
     /// </summary>
-    public static async Task<Throughput> LimitAsync(Receiver receiver, Options options, CancellationToken token)
+    /// <param name="inOrder">One POST at a time to one path: the most one webhook can get when its events go in order.</param>
+    public static async Task<Throughput> LimitAsync(Receiver receiver, Options options, CancellationToken token, bool inOrder = false)
     {
+        var concurrency = inOrder ? 1 : options.Concurrency;
+        var what = inOrder ? "(a1)" : "(a)";
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -62,15 +65,15 @@ public static class Phases
             var cpu = CpuUse.Start(null);
             var next = -1;
             var started = Stopwatch.GetTimestamp();
-            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
                 int seq;
                 while ((seq = Interlocked.Increment(ref next)) < events)
                 {
                     using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Payload.Data(tally.First + seq)));
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                    using var reply = await http.PostAsync(receiver.Url(seq % options.WebHooks), content, token);
-                    if (!reply.IsSuccessStatusCode) throw new BenchException($"(a) the receiver answered {(int)reply.StatusCode}");
+                    using var reply = await http.PostAsync(receiver.Url(inOrder ? 0 : seq % options.WebHooks), content, token);
+                    if (!reply.IsSuccessStatusCode) throw new BenchException($"{what} the receiver answered {(int)reply.StatusCode}");
                 }
             }));
             await WaitAsync(tally, what, token);
@@ -78,8 +81,8 @@ public static class Phases
             return new Throughput(events, events, events, seconds, seconds, tally.Duplicates, cpu());
         }
 
-        await Run(options.Warmup, "(a) warm-up");
-        return await Run(options.Events, "(a)");
+        await Run(options.Warmup, $"{what} warm-up");
+        return await Run(options.Events, what);
     }
 
     /// <summary>Creates one webhook per account on the receiver, and (d) hanging ones on the first accounts.</summary>

@@ -64,6 +64,11 @@ try
     report.Row("a", $"limit: plain HttpClient → local receiver, {options.Concurrency} concurrent (the service's: 1 per webhook × {options.WebHooks}, max {options.MaxConcurrency}), {options.Events:N0} POSTs",
         $"{N(a.PerSecond)} events/s");
     report.Cpu("(a)", a.Cpu);
+    Log.Line($"(a1) {options.Events:N0} POSTs straight to the receiver, one at a time");
+    var a1 = await Phases.LimitAsync(receiver, options, token, inOrder: true);
+    report.Row("a1", $"limit in order: plain HttpClient → local receiver, one POST at a time to one path (one webhook's events, in order), {options.Events:N0} POSTs",
+        $"{N(a1.PerSecond)} events/s");
+    report.Cpu("(a1)", a1.Cpu);
 
     // Rows b, c, d (and b/a, d/b) on one storage: LiteDB, or PostgreSQL with 1 or 3 instances.
     async Task<Throughput> MainRowsAsync(string prefix, string label, string? database, int instances, double endToEndTarget, double p99Target, bool withBursts)
@@ -187,6 +192,8 @@ try
         var inOrder = h.OutOfOrder == 0 && h.Received == h.Events;
         report.Row("h replay", $"LiteDB: replay of {h.Events:N0} events, activation → last receipt ({h.Received:N0} received, {h.OutOfOrder} out of order, {h.Duplicates} duplicates)",
             $"{N(h.ReplayPerSecond)} events/s{(inOrder ? ", in order" : "")}", "≥ 9,000, in order", inOrder && h.ReplayPerSecond >= 9_000);
+        var replayShare = h.ReplayPerSecond / a1.PerSecond;
+        report.Row("h replay/a1", "LiteDB: the replay as a share of the limit in order (a1)", N(replayShare, "0.00"));
         report.Row("h memory", $"LiteDB: peak working set (VmHWM) over buffering + replay (before the replay: {Mb(h.PeakBeforeReplay)}; largest VmRSS sample during the replay {Mb(h.MaxRssDuringReplay)}; VmRSS after {Mb(h.RssAfter)})",
             Mb(h.PeakAfterReplay), "≤ 150 MB", h.PeakAfterReplay <= 150L * 1024 * 1024);
         report.Note($"(h) data + log file {Mb(h.DatabaseBytes)} after the replay");
