@@ -72,6 +72,34 @@ public sealed class LiteDbStorageTests
     }
 
     /// <summary>
+    /// A checkpoint (the log copied into the data file) makes every write wait, for a time in proportion to the log: the
+    /// writer folds the log in while it is small, when nothing waits, rather than at LiteDB's 1,000 pages (8 MB).
+    /// </summary>
+    [TestMethod]
+    public async Task The_log_is_folded_into_the_data_file_while_it_is_small_and_nothing_is_lost()
+    {
+        var log = Database.LogPath(DatabasePath);
+        var value = new string('x', 3_000);
+        long largest = 0, written = 0;
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                var before = File.Exists(log) ? new FileInfo(log).Length : 0;
+                await db.WriteAsync(c => { c.SetSetting($"k{i}", value); return true; });
+                var after = File.Exists(log) ? new FileInfo(log).Length : 0;
+                written += Math.Max(0, after - before);
+                largest = Math.Max(largest, after);
+            }
+        }
+
+        Assert.IsGreaterThan(1_000L * 8192, written, "the writes put more than 1,000 pages (LiteDB's own threshold) through the log");
+        Assert.IsLessThan(120L * 8192, largest, $"the log reached {largest / 8192} pages");
+        using var reopened = new Database(DatabasePath, NullLogger.Instance);
+        Assert.AreEqual(600, reopened.Read.Settings.Count(s => s.Name.StartsWith("k") && s.Value == value));
+    }
+
+    /// <summary>
     /// A file written by the first release (tests/…/Fixtures/round1, made by fixturegen.cs.txt with that release's engine):
     /// its accounts, webhooks, buffers and offsets come through, names in one spelling, ids never used again.
     /// </summary>
