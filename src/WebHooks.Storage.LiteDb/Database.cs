@@ -26,6 +26,7 @@ internal sealed class Database : IDisposable
     /// </summary>
     private const long CheckpointPages = 100;
     private const long CheckpointPagesMax = 1_000;
+    private const int PageSize = 8192; // LiteDB's
 
     /// <summary>A background write waits at most this many group commits while foreground writes keep coming.</summary>
     private const int BackgroundEvery = 8;
@@ -302,7 +303,7 @@ internal sealed class Database : IDisposable
         try
         {
             var log = new FileInfo(LogPath(Path));
-            if (log.Exists && log.Length >= minPages * 8192) db.Database.Checkpoint();
+            if (log.Exists && log.Length >= minPages * PageSize) db.Database.Checkpoint();
         }
         catch (Exception e) when (IsFileFailure(e))
         {
