@@ -61,7 +61,15 @@ public sealed class MetricsTests
         await Api.EventuallyAsync(async () => (await Api.GetWebHookAsync(host.Http, goneId, Account, Password)).GetProperty("active").GetInt32() == 0, Deadline, "410 deactivates");
         await Api.EventuallyAsync(async () => (await Api.GetWebHookAsync(host.Http, deadId, Account, Password)).GetProperty("active").GetInt32() == 0, Deadline, "failures deactivate");
 
+        // A counter moves just after what it counts: an attempt once its answer is read (after the receiver saw it), a
+        // deactivation once it is stored (after GetWebHooks can see it). Scrape until the last of them have moved.
         var after = await ScrapeAsync(host);
+        await Api.EventuallyAsync(async () =>
+        {
+            after = await ScrapeAsync(host);
+            return Delta("webhooks_delivery_attempts_total", ("outcome", "success")) >= 2
+                && Delta("webhooks_deactivations_total", ("reason", "gone")) >= 1 && Delta("webhooks_deactivations_total", ("reason", "failures")) >= 1;
+        }, Deadline, "the last deliveries and deactivations counted");
         TestContext.WriteLine(after.Text);
 
         // A histogram's series appear with its first measurement: absent before means 0.
