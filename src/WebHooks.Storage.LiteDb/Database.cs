@@ -38,6 +38,7 @@ internal sealed class Database : IDisposable
     private readonly Thread _writer;
     private readonly FileStream _processLock;
     private readonly List<Action> _reloadHandlers = [];
+    private readonly string _logPath;
     private volatile Collections? _open;
     private LogFileSync? _logSync;
     private string? _unavailable;
@@ -46,6 +47,7 @@ internal sealed class Database : IDisposable
     {
         _logger = logger;
         Path = System.IO.Path.GetFullPath(path);
+        _logPath = LogPath(Path);
         OwnerOnlyFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _processLock = LockAgainstOtherProcesses(Path);
         _open = Open();
@@ -89,7 +91,7 @@ internal sealed class Database : IDisposable
     private Collections Open()
     {
         OwnerOnlyFiles.Prepare(Path);
-        OwnerOnlyFiles.Prepare(LogPath(Path));
+        OwnerOnlyFiles.Prepare(_logPath);
         var mapper = new BsonMapper { EmptyStringToNull = false, TrimWhitespace = false };
         // BsonMapper builds its type maps lazily and not thread-safely (LiteDB #2536): build them now.
         mapper.ToDocument(new AccountDocument());
@@ -109,7 +111,7 @@ internal sealed class Database : IDisposable
             UtcDate = true, CheckpointSize = 0,
         };
         _logSync?.Dispose();
-        _logSync = new LogFileSync(LogPath(Path));
+        _logSync = new LogFileSync(_logPath);
         return new Collections(db);
     }
 
@@ -302,7 +304,7 @@ internal sealed class Database : IDisposable
     {
         try
         {
-            var log = new FileInfo(LogPath(Path));
+            var log = new FileInfo(_logPath);
             if (log.Exists && log.Length >= minPages * PageSize) db.Database.Checkpoint();
         }
         catch (Exception e) when (IsFileFailure(e))

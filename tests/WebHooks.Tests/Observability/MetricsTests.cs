@@ -63,7 +63,7 @@ public sealed class MetricsTests
 
         // A counter moves just after what it counts: an attempt once its answer is read (after the receiver saw it), a
         // deactivation once it is stored (after GetWebHooks can see it). Scrape until the last of them have moved.
-        var after = await ScrapeAsync(host);
+        var after = before;
         await Api.EventuallyAsync(async () =>
         {
             after = await ScrapeAsync(host);
