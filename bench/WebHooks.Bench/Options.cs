@@ -50,6 +50,7 @@ public sealed record Options
           --webhooks N          healthy webhooks (= accounts)      default 50
           --hanging N           hanging webhooks in (d)            default 25
           --publishers N        concurrent publishers in (b), (d)  default 16
+          --max-concurrency N   the service's MaxConcurrency       default 64
           --rate N              events/s in (c)                    default 500
           --latency-seconds N   duration of (c)                    default 10
           --cap SECONDS         (b) and (d) stop here, partial     default 90 (quick: 15)
@@ -85,6 +86,7 @@ public sealed record Options
                 "--webhooks" => options with { WebHooks = Math.Min(Next(), Tally.MaxPaths) },
                 "--hanging" => options with { Hanging = Next() },
                 "--publishers" => options with { Publishers = Next() },
+                "--max-concurrency" => options with { MaxConcurrency = Next() },
                 "--rate" => options with { Rate = Next() },
                 "--latency-seconds" => options with { LatencySeconds = Next() },
                 "--cap" => options with { ThroughputCap = TimeSpan.FromSeconds(Next()) },

@@ -2,33 +2,45 @@ using System.Collections.Concurrent;
 
 namespace WebHooks.Storage.LiteDb;
 
-/// <summary>Attempts are keyed by webhook and a running number, so a webhook's attempts are one key range in time order.</summary>
+/// <summary>
+/// Attempts are stored in blocks (<see cref="AttemptDocument"/>): what one write logs for a webhook is one document,
+/// keyed by webhook and the running number of its first attempt, so a webhook's attempts are one key range in time order.
+/// </summary>
 internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptStore
 {
-    private readonly ConcurrentDictionary<int, long> _last = new();
+    private readonly ConcurrentDictionary<int, long> _last = new(); // per webhook, the number of its last attempt; writer thread
 
-    /// <summary>Chunks this large run as background writes, so that a publish waits behind at most one of them.</summary>
-    private const int Chunk = 100;
+    /// <summary>At most this many attempts in one document.</summary>
+    private const int BlockSize = 100;
+
+    /// <summary>Attempts of one background write, so that a publish waits behind at most one of them.</summary>
+    private const int WriteSize = 500;
 
     public async Task AddAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken = default)
     {
         // A webhook deleted while its attempts waited in the log: they would belong to nobody.
-        var kept = attempts.Where(a => state.WebHook(a.WebHookId) is not null).ToList();
-        for (var start = 0; start < kept.Count; start += Chunk)
+        var blocks = attempts.Where(a => state.WebHook(a.WebHookId) is not null)
+            .GroupBy(a => (a.WebHookId, a.Event))
+            .SelectMany(group => group.Chunk(BlockSize))
+            .ToList();
+        for (var start = 0; start < blocks.Count;)
         {
-            var chunk = kept.GetRange(start, Math.Min(Chunk, kept.Count - start));
+            var write = new List<DeliveryAttempt[]>();
+            for (var size = 0; start < blocks.Count && (write.Count == 0 || size + blocks[start].Length <= WriteSize); start++)
+            {
+                write.Add(blocks[start]);
+                size += blocks[start].Length;
+            }
             await db.WriteAsync(c =>
             {
-                foreach (var attempt in chunk)
+                foreach (var block in write)
                 {
-                    var number = _last.AddOrUpdate(attempt.WebHookId, id => LastNumber(c, id) + 1, (_, last) => last + 1);
-                    c.Attempts.Insert(new AttemptDocument
-                    {
-                        Key = EventKey.Of(attempt.WebHookId, number), EventId = attempt.EventId, Event = attempt.Event, Attempt = attempt.Attempt,
-                        Created = attempt.Created, Status = attempt.Status, DurationMs = attempt.DurationMs, Succeeded = attempt.Succeeded, Error = attempt.Error,
-                    });
+                    var webHookId = block[0].WebHookId;
+                    var first = (_last.TryGetValue(webHookId, out var last) ? last : LastNumber(c, webHookId)) + 1;
+                    _last[webHookId] = first + block.Length - 1;
+                    c.Attempts.Insert(AttemptDocument.Of(first, block));
                 }
-                return chunk.Count;
+                return write.Count;
             }, background: true);
         }
     }
@@ -38,18 +50,23 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
         if (state.WebHook(webHookId) is not { } webHook || webHook.Account != account) return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
         // Attempts are stored in the order they were logged, which is their order in time but for attempts made in
         // parallel (a webhook's concurrency above 1): the newest few more than asked are ordered by their time.
-        return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([.. db.Read.Attempts.Query()
-            .Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence))
-            .OrderByDescending(a => a.Key).Limit(max + 64).ToEnumerable()
-            .OrderByDescending(a => a.Created).ThenByDescending(a => a.Key)
+        var newest = new List<(long Number, DeliveryAttempt Attempt)>();
+        foreach (var block in db.Read.Attempts.Query().Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence)).OrderByDescending(a => a.Key).ToEnumerable())
+        {
+            newest.AddRange(block.Attempts());
+            if (newest.Count >= max + 64) break;
+        }
+        return Task.FromResult<IReadOnlyList<DeliveryAttempt>>([.. newest
+            .OrderByDescending(a => a.Attempt.Created).ThenByDescending(a => a.Number)
             .Take(max)
-            .Select(a => a.ToRecord())]);
+            .Select(a => a.Attempt)]);
     }
 
     /// <summary>
     /// Deletes the attempts older than <paramref name="cutoff"/>. Writer thread only. Per webhook, its attempts are one
-    /// key range in time order: only the old ones are read, up to the first that is recent enough. (Attempts go with
-    /// their webhook when it is deleted, and none is added for a webhook that is gone, so the live webhooks own them all.)
+    /// key range in time order: only the old blocks are read, up to the first that holds a recent enough attempt, whose
+    /// older attempts are cut off. (Attempts go with their webhook when it is deleted, and none is added for a webhook
+    /// that is gone, so the live webhooks own them all.)
     /// </summary>
     public long Purge(Collections c, DateTime cutoff)
     {
@@ -57,18 +74,30 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
         foreach (var owner in state.WebHooks.Select(w => w.Id).ToList())
         {
             var lastOld = 0L;
-            foreach (var attempt in c.Attempts.Find(EventKey.Range(owner, 0, EventKey.MaxSequence)))
+            AttemptDocument? partly = null;
+            foreach (var block in c.Attempts.Find(EventKey.Range(owner, 0, EventKey.MaxSequence)))
             {
-                if (attempt.Created >= cutoff) break;
-                lastOld = EventKey.SequenceOf(attempt.Key);
+                if (block.Attempts().All(a => a.Attempt.Created < cutoff))
+                {
+                    lastOld = block.LastNumber;
+                    deleted += block.LastNumber - block.FirstNumber + 1;
+                    continue;
+                }
+                if (block.Created < cutoff) partly = block;
+                break;
             }
-            if (lastOld > 0) deleted += c.Attempts.DeleteMany(EventKey.Range(owner, 0, lastOld));
+            if (lastOld > 0) c.Attempts.DeleteMany(EventKey.Range(owner, 0, lastOld));
+            if (partly is null) continue;
+            var kept = partly.Attempts().SkipWhile(a => a.Attempt.Created < cutoff).ToList();
+            c.Attempts.Delete(partly.Key);
+            c.Attempts.Insert(AttemptDocument.Of(kept[0].Number, [.. kept.Select(a => a.Attempt)]));
+            deleted += partly.LastNumber - partly.FirstNumber + 1 - kept.Count;
         }
         return deleted;
     }
 
     private static long LastNumber(Collections c, int webHookId) =>
         c.Attempts.Query().Where(EventKey.Range(webHookId, 0, EventKey.MaxSequence)).OrderByDescending(a => a.Key).Limit(1).FirstOrDefault() is { } last
-            ? EventKey.SequenceOf(last.Key)
+            ? last.LastNumber
             : 0;
 }

@@ -102,7 +102,7 @@ internal sealed class Database : IDisposable
         mapper.ToDocument(new WebHookDocument());
         mapper.ToDocument(new IdempotencyDocument());
         mapper.ToDocument(new NotificationDocument());
-        mapper.ToDocument(new AttemptDocument());
+        mapper.ToDocument(new AttemptDocument { Next = [new AttemptEntry()] });
         mapper.ToDocument(new SettingDocument());
 
         // LiteDB's own checkpoint (inside the commit that finds 1,000 pages in the log) is off: CheckpointIfDue does it.

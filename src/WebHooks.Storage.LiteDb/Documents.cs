@@ -148,9 +148,18 @@ internal sealed class NotificationDocument
     public Notification ToRecord() => new(Id, Account, Type, WebHookId, Created, Message, LastError, Used);
 }
 
+/// <summary>
+/// Delivery attempts of one webhook, logged in one write: the first one's fields, then <see cref="Next"/>. One document
+/// per block instead of one per attempt, because each document costs an insert into the skip-list index (most of the
+/// attempt log's cost in the writer). Files of earlier versions hold one attempt per document: a block without
+/// <see cref="Next"/>.
+/// </summary>
 internal sealed class AttemptDocument
 {
-    /// <summary>Webhook id in the high bits, a running number in the low ones: a webhook's attempts are one key range, oldest first.</summary>
+    /// <summary>
+    /// Webhook id in the high bits, the running number of the block's first attempt in the low ones; the attempts in
+    /// <see cref="Next"/> have the numbers after it. A webhook's attempts are one key range, oldest first.
+    /// </summary>
     [BsonId] public long Key { get; set; }
     public string EventId { get; set; } = "";
     public string Event { get; set; } = "";
@@ -160,9 +169,50 @@ internal sealed class AttemptDocument
     public int DurationMs { get; set; }
     public bool Succeeded { get; set; }
     public string Error { get; set; } = "";
+    public List<AttemptEntry>? Next { get; set; }
 
-    public DeliveryAttempt ToRecord() =>
-        new((int)(Key >> EventKey.SequenceBits), EventId, Event, Attempt, Created, Status, DurationMs, Succeeded, Error);
+    public int WebHookId => EventKey.OwnerOf(Key);
+    public long FirstNumber => EventKey.SequenceOf(Key);
+    public long LastNumber => FirstNumber + (Next?.Count ?? 0);
+
+    /// <summary>Oldest first, each with its running number.</summary>
+    public IEnumerable<(long Number, DeliveryAttempt Attempt)> Attempts()
+    {
+        yield return (FirstNumber, new(WebHookId, EventId, Event, Attempt, Created, Status, DurationMs, Succeeded, Error));
+        for (var i = 0; i < (Next?.Count ?? 0); i++) yield return (FirstNumber + 1 + i, Next![i].ToRecord(WebHookId, Event));
+    }
+
+    /// <summary>A block of one webhook's attempts of one event type, all in one document.</summary>
+    public static AttemptDocument Of(long firstNumber, IReadOnlyList<DeliveryAttempt> attempts)
+    {
+        var first = attempts[0];
+        return new AttemptDocument
+        {
+            Key = EventKey.Of(first.WebHookId, firstNumber), EventId = first.EventId, Event = first.Event, Attempt = first.Attempt,
+            Created = first.Created, Status = first.Status, DurationMs = first.DurationMs, Succeeded = first.Succeeded, Error = first.Error,
+            Next = attempts.Count > 1 ? [.. attempts.Skip(1).Select(AttemptEntry.Of)] : null,
+        };
+    }
+}
+
+/// <summary>An attempt after a block's first: its webhook and event type are the block's.</summary>
+internal sealed class AttemptEntry
+{
+    public string EventId { get; set; } = "";
+    public int Attempt { get; set; }
+    public DateTime Created { get; set; }
+    public int Status { get; set; }
+    public int DurationMs { get; set; }
+    public bool Succeeded { get; set; }
+    public string Error { get; set; } = "";
+
+    public static AttemptEntry Of(DeliveryAttempt a) => new()
+    {
+        EventId = a.EventId, Attempt = a.Attempt, Created = a.Created, Status = a.Status, DurationMs = a.DurationMs, Succeeded = a.Succeeded, Error = a.Error,
+    };
+
+    public DeliveryAttempt ToRecord(int webHookId, string eventName) =>
+        new(webHookId, EventId, eventName, Attempt, Created, Status, DurationMs, Succeeded, Error);
 }
 
 internal sealed class SettingDocument

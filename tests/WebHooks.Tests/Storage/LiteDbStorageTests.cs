@@ -100,6 +100,51 @@ public sealed class LiteDbStorageTests
     }
 
     /// <summary>
+    /// The attempt log stores what one write logs for a webhook as one document; the last release stored one document
+    /// per attempt. Its attempts are listed with the new ones, numbering goes on after them, and retention cuts both.
+    /// </summary>
+    [TestMethod]
+    public async Task Attempts_stored_one_per_document_by_the_last_release_are_listed_numbered_on_and_purged()
+    {
+        int webHookId;
+        await using (var storage = Open())
+            webHookId = (await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", "http://127.0.0.1/", "whsec_AAAA", T0), 100))!.Id;
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+        {
+            await db.WriteAsync(c =>
+            {
+                var attempts = c.Database.GetCollection("attempts");
+                for (var n = 1; n <= 2; n++)
+                {
+                    attempts.Insert(new LiteDB.BsonDocument
+                    {
+                        ["_id"] = EventKey.Of(webHookId, n), ["EventId"] = $"evt_old{n}", ["Event"] = "optin_finalized", ["Attempt"] = 1,
+                        ["Created"] = T0.AddMinutes(n), ["Status"] = 200, ["DurationMs"] = 5, ["Succeeded"] = true, ["Error"] = "",
+                    });
+                }
+                return true;
+            });
+        }
+
+        await using (var storage = Open())
+        {
+            DeliveryAttempt New(int n) => new(webHookId, $"evt_new{n}", "optin_finalized", 1, T0.AddDays(1).AddMinutes(n), 200, 5, true, "");
+            await storage.Attempts.AddAsync([New(1), New(2), New(3)]);
+            CollectionAssert.AreEqual(
+                new[] { "evt_new3", "evt_new2", "evt_new1", "evt_old2", "evt_old1" },
+                (await storage.Attempts.ListAsync("acme", webHookId, 10)).Select(a => a.EventId).ToArray());
+
+            var policy = new RetentionPolicy(T0.AddDays(1).AddMinutes(2).AddSeconds(30), TimeSpan.FromDays(5), TimeSpan.FromDays(30), TimeSpan.FromDays(1), TimeSpan.Zero);
+            Assert.AreEqual(4, (await storage.Maintenance.PurgeAsync(policy)).DeletedAttempts, "the two old ones, and two of the new block's three");
+            Assert.AreEqual("evt_new3", (await storage.Attempts.ListAsync("acme", webHookId, 10)).Single().EventId);
+        }
+
+        using var reopened = new Database(DatabasePath, NullLogger.Instance);
+        var keys = reopened.Read.Attempts.FindAll().Select(d => (EventKey.SequenceOf(d.Key), d.Next?.Count ?? 0)).ToArray();
+        CollectionAssert.AreEqual(new[] { (5L, 0) }, keys, "the new attempts were numbered 3-5, after the last release's two");
+    }
+
+    /// <summary>
     /// A file written by the first release (tests/…/Fixtures/round1, made by fixturegen.cs.txt with that release's engine):
     /// its accounts, webhooks, buffers and offsets come through, names in one spelling, ids never used again.
     /// </summary>
