@@ -12,6 +12,9 @@ namespace WebHooks.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlStorage : IWebHooksStorage
 {
+    /// <summary>Statements kept prepared per connection: more than the stores use (a few dozen, some with variants).</summary>
+    private const int MaxAutoPrepare = 128;
+
     private readonly NpgsqlDataSource _source;
     private readonly Database _database;
     private readonly ChangeListener _listener;
@@ -65,6 +68,13 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         // The stores keep no session state on pooled connections (leadership releases its advisory lock itself; LISTEN has
         // a connection of its own), so the DISCARD ALL that Npgsql sends at each return to the pool is pure cost.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
+        // The same few dozen statements run all day: prepared once per connection, PostgreSQL no longer parses and plans
+        // each of them again (that was most of its CPU: bench row p1c's p99 went from 1.6 s to under 0.1 s).
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
         return new PostgreSqlStorage(builder.Build(), options, loggerFactory);
     }
 
