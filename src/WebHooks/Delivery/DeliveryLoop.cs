@@ -177,19 +177,21 @@ public sealed class DeliveryLoop(
                     continue;
                 }
 
-                var events = await storage.Events.ReadAsync(lane.Id, progress.Offset.Delivered, progress.Offset.ReadLimit(long.MaxValue), BatchSize, _stopping);
+                var limit = progress.Offset.ReadLimit(long.MaxValue);
+                var events = await storage.Events.ReadAsync(lane.Id, progress.Offset.Delivered, limit, BatchSize, _stopping);
                 if (events.Count == 0)
                 {
-                    if (await lane.WaitForSignalAsync(IdleLinger, _stopping)) continue;
-                    await ReleaseAsync(lease, progress, saved);
-                    lease = null;
-                    if (lane.HasSignal) continue;
+                    if (await IdleAsync()) continue;
                     return; // idle: the next publish or change wakes a new lane
                 }
 
                 var webHook = lease.WebHook;
                 var (next, failure) = await DeliverAsync(lane, webHook, events, progress, lastSave);
                 progress = next;
+                // The read returned all there was (no replay limit cut it short), all of it went out, and no signal
+                // came since the read: every event committed after it signals, so a read now would find nothing.
+                var caughtUp = failure is null && events.Count < BatchSize && limit == long.MaxValue
+                    && progress.Offset.Delivered == events[^1].Sequence && !lane.HasSignal;
                 if (failure is { } failed)
                 {
                     var ended = await FailedAsync(lease, events[failed.Index], failed.Result, progress);
@@ -204,11 +206,22 @@ public sealed class DeliveryLoop(
                 // Saving also tells whether the lane still holds: after a change the webhook may be gone.
                 if ((failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval) && !await SaveAsync())
                     return;
+                if (caughtUp && !await IdleAsync()) return;
             }
         }
         finally
         {
             if (lease is not null) await ReleaseAsync(lease, progress, saved);
+        }
+
+        // Nothing to deliver: keeps the lease a while for the next event; true when one came (or a signal while
+        // releasing), false when the lane ends.
+        async Task<bool> IdleAsync()
+        {
+            if (await lane.WaitForSignalAsync(IdleLinger, _stopping)) return true;
+            await ReleaseAsync(lease!, progress, saved);
+            lease = null;
+            return lane.HasSignal;
         }
 
         // Saves the lane's progress and takes the webhook as stored; false when the lane no longer holds it.
