@@ -7,11 +7,14 @@ namespace WebHooks.Storage.PostgreSql;
 /// The one <see cref="NpgsqlDataSource"/> of a storage: short connections from its pool, one transaction per
 /// intent-level call. A transaction is never held across anything but SQL.
 /// </summary>
-internal sealed class Database(NpgsqlDataSource source)
+internal sealed class Database(NpgsqlDataSource source, string instance)
 {
     private const int MaxDeadlockRetries = 3;
 
     public NpgsqlDataSource Source => source;
+
+    /// <summary>This instance (host, process, storage): the owner of its leases and the sender of its wake-ups.</summary>
+    public string Instance => instance;
 
     /// <summary>Where we connect, for messages (never the password).</summary>
     public string Describe()

@@ -25,9 +25,9 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
     {
         _source = source;
-        _database = new Database(source);
-        var logger = loggers.CreateLogger<PostgreSqlStorage>();
         var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+        _database = new Database(source, owner);
+        var logger = loggers.CreateLogger<PostgreSqlStorage>();
 
         Accounts = new AccountStore(_database);
         WebHooks = new WebHookStore(_database);

@@ -4,8 +4,8 @@ using Npgsql;
 namespace WebHooks.Storage.PostgreSql.Signals;
 
 /// <summary>
-/// The LISTEN side: one dedicated connection per storage, reconnected automatically. Each notification raises
-/// <see cref="WebHooksTouched"/> with its webhook ids. Notifications sent while the connection was down are lost,
+/// The LISTEN side: one dedicated connection per storage, reconnected automatically. Each notification of another
+/// instance raises <see cref="WebHooksTouched"/> with its webhook ids. Notifications sent while the connection was down are lost,
 /// so after a reconnect it is raised with an empty list ("look at everything"); the engine's poll is the backstop.
 /// </summary>
 internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
@@ -43,7 +43,11 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
             try
             {
                 await using var connection = await _database.OpenAsync(_stop.Token);
-                connection.Notification += (_, e) => Raise(Wakeups.Parse(e.Payload));
+                connection.Notification += (_, e) =>
+                {
+                    var (sender, ids) = Wakeups.Parse(e.Payload);
+                    if (sender != _database.Instance) Raise(ids);
+                };
                 var channel = await connection.Command($"SELECT {Wakeups.Channel}").ScalarAsync<string>(_stop.Token)
                     ?? throw new InvalidOperationException("no schema of the search path exists");
                 await connection.Command($"LISTEN \"{channel.Replace("\"", "\"\"")}\"").ExecuteAsync(_stop.Token);

@@ -126,6 +126,32 @@ public sealed class PostgreSqlStorageTests
         Assert.AreEqual(TimeSpan.FromSeconds(1), second.Signals.PollInterval);
     }
 
+    /// <summary>
+    /// An instance signals its own lanes in process; hearing its own NOTIFY again made each woken lane save its progress
+    /// for nothing. PostgreSQL delivers a channel's notifications in commit order, so once the first instance hears the
+    /// second's creation it has heard everything it sent before.
+    /// </summary>
+    [TestMethod]
+    public async Task An_instance_does_not_hear_its_own_wake_ups()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var heardByFirst = new ConcurrentQueue<IReadOnlyList<int>>();
+        var heardBySecond = new ConcurrentQueue<IReadOnlyList<int>>();
+        first.Signals.WebHooksTouched += heardByFirst.Enqueue;
+        second.Signals.WebHooksTouched += heardBySecond.Enqueue;
+        await Task.WhenAll(first.Listening, second.Listening).WaitAsync(Deadline);
+
+        var own = await CreateAsync(first);
+        await first.Events.AppendAsync(Event(1));
+        var other = await CreateAsync(second);
+
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!heardByFirst.Any(ids => ids.Contains(other.Id)) || heardBySecond.Count(ids => ids.Contains(own.Id)) < 2)
+            await Task.Delay(20, deadline.Token); // polls the handlers' queues; fails by cancellation at the deadline
+        CollectionAssert.AreEqual(new[] { other.Id }, heardByFirst.SelectMany(ids => ids).ToArray(), "the first heard only the second");
+        Assert.IsFalse(heardBySecond.Any(ids => ids.Contains(other.Id)), "the second did not hear its own creation");
+    }
+
     [TestMethod]
     public async Task After_a_lost_connection_the_listener_says_look_at_everything()
     {
