@@ -80,6 +80,7 @@ public sealed class LiteDbStorage : IWebHooksStorage, IStorageSignals
 
     /// <summary>One process owns the file: nobody else publishes, so there is nobody to hear from.</summary>
     public event Action<IReadOnlyList<int>>? WebHooksTouched { add { } remove { } }
+    public event Action<IReadOnlyList<int>>? EventsAppended { add { } remove { } }
 
     public TimeSpan PollInterval { get; }
 

@@ -5,7 +5,7 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 
 /// <summary>
 /// The LISTEN side: one dedicated connection per storage, reconnected automatically. Each notification of another
-/// instance raises <see cref="WebHooksTouched"/> with its webhook ids. Notifications sent while the connection was down are lost,
+/// instance raises <see cref="EventsAppended"/> or <see cref="WebHooksTouched"/> with its webhook ids. Notifications sent while the connection was down are lost,
 /// so after a reconnect it is raised with an empty list ("look at everything"); the engine's poll is the backstop.
 /// </summary>
 internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
@@ -28,6 +28,7 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
     }
 
     public event Action<IReadOnlyList<int>>? WebHooksTouched;
+    public event Action<IReadOnlyList<int>>? EventsAppended;
 
     public TimeSpan PollInterval { get; }
 
@@ -45,8 +46,8 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 await using var connection = await _database.OpenAsync(_stop.Token);
                 connection.Notification += (_, e) =>
                 {
-                    var (sender, ids) = Wakeups.Parse(e.Payload);
-                    if (sender != _database.Instance) Raise(ids);
+                    var (sender, appended, ids) = Wakeups.Parse(e.Payload);
+                    if (sender != _database.Instance) Raise(ids, appended);
                 };
                 var channel = await connection.Command($"SELECT {Wakeups.Channel}").ScalarAsync<string>(_stop.Token)
                     ?? throw new InvalidOperationException("no schema of the search path exists");
@@ -82,11 +83,11 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
         }
     }
 
-    private void Raise(IReadOnlyList<int> ids)
+    private void Raise(IReadOnlyList<int> ids, bool appended = false)
     {
         try
         {
-            WebHooksTouched?.Invoke(ids);
+            (appended ? EventsAppended : WebHooksTouched)?.Invoke(ids);
         }
         catch (Exception e)
         {

@@ -6,8 +6,10 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 /// The NOTIFY side of the wake-ups. A notification is sent at commit (and not at all on rollback), so it is issued
 /// inside the transaction that made the change: once per transaction, because NOTIFY takes a global lock at commit.
 /// The channel is <c>webhooks.</c> + the schema, so that deployments (or test schemas) in one database do not wake
-/// each other. The payload names the sending instance, then the webhook ids: an instance ignores its own (it signalled
-/// its lanes in process already; hearing them again cost each woken lane a needless save of its progress).
+/// each other. The payload is the sending instance, what happened (<c>appended</c>: events for the webhooks, nothing
+/// else; <c>changed</c>: the webhooks themselves) and the webhook ids, comma-separated. An instance ignores its own
+/// (it signalled its lanes in process already), and a lane saves its progress, which rereads its webhook, only after a
+/// change: hearing every publish as a change cost a needless save per wake-up.
 /// </summary>
 internal static class Wakeups
 {
@@ -16,36 +18,38 @@ internal static class Wakeups
 
     public const string Channel = "left('webhooks.' || current_schema(), 63)";
 
+    private const string Appended = "appended", Changed = "changed";
+
     public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool appended = false)
     {
         var ids = webHookIds.Distinct().ToList();
         if (ids.Count == 0) return;
         await connection.Command($"SELECT pg_notify({Channel}, @payload)", transaction)
-            .With("payload", Payload(sender, ids)).ExecuteAsync(cancellationToken);
+            .With("payload", Payload(sender, appended, ids)).ExecuteAsync(cancellationToken);
     }
 
-    /// <summary>The sender, a space, and the ids comma-separated; no ids ("look at everything") when they would not fit.</summary>
-    public static string Payload(string sender, IReadOnlyCollection<int> ids)
+    /// <summary>Sender, kind and ids; no ids (a change of "everything") when they would not fit.</summary>
+    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids)
     {
-        var payload = sender + " " + string.Join(',', ids);
-        return payload.Length <= MaxPayload ? payload : sender + " ";
+        var payload = $"{sender} {(appended ? Appended : Changed)} {string.Join(',', ids)}";
+        return payload.Length <= MaxPayload ? payload : $"{sender} {Changed} ";
     }
 
     /// <summary>
-    /// The sender and ids of a payload: no ids for an empty (or unreadable) list, which means "look at everything". A
-    /// payload of an earlier version (ids only) has no sender.
+    /// What a payload says. No ids (an empty or unreadable list) means a change of everything: "look at everything".
+    /// A payload of an earlier version (ids only) has no sender and counts as a change.
     /// </summary>
-    public static (string? Sender, IReadOnlyList<int> Ids) Parse(string payload)
+    public static (string? Sender, bool Appended, IReadOnlyList<int> Ids) Parse(string payload)
     {
-        var space = payload.LastIndexOf(' ');
-        var sender = space < 0 ? null : payload[..space];
+        var parts = payload.Split(' ');
+        var (sender, kind, list) = parts.Length == 3 ? (parts[0], parts[1], parts[2]) : (null, Changed, payload);
         var ids = new List<int>();
-        foreach (var part in payload[(space + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, out var id)) return (sender, []);
+            if (!int.TryParse(part, out var id)) return (sender, false, []);
             ids.Add(id);
         }
-        return (sender, ids);
+        return (sender, kind == Appended && ids.Count > 0, ids);
     }
 }

@@ -67,6 +67,7 @@ public sealed class DeliveryLoop(
     {
         _stopping = stoppingToken;
         storage.Signals.WebHooksTouched += Touched;
+        storage.Signals.EventsAppended += EventsAppended;
         try
         {
             // The poll starts lanes for due webhooks: all of them at start-up, and any whose signal was missed.
@@ -88,6 +89,7 @@ public sealed class DeliveryLoop(
         finally
         {
             storage.Signals.WebHooksTouched -= Touched;
+            storage.Signals.EventsAppended -= EventsAppended;
             await Task.WhenAll(_lanes.Values.Select(l => l.Running));
         }
     }
@@ -108,7 +110,7 @@ public sealed class DeliveryLoop(
     private void Touched(IReadOnlyList<int> webHookIds)
     {
         if (webHookIds.Count == 0) _pollNow.Writer.TryWrite(true);
-        // Another instance published for these webhooks, or changed (deleted, rotated) them: look again.
+        // Another instance changed (deleted, rotated) these webhooks: look again.
         foreach (var id in webHookIds) Wake(id, changed: true);
     }
 

@@ -202,8 +202,11 @@ public interface IMaintenance
 /// <summary>Wake-ups raised by other instances: events published for these webhooks, or the webhooks changed.</summary>
 public interface IStorageSignals
 {
-    /// <summary>Raised with webhook ids; an empty list means "look at everything" (signals were lost).</summary>
+    /// <summary>Raised with webhook ids that changed (or may have); an empty list means "look at everything" (signals were lost).</summary>
     event Action<IReadOnlyList<int>>? WebHooksTouched;
+
+    /// <summary>Raised with webhook ids that got events published by another instance, and nothing else changed.</summary>
+    event Action<IReadOnlyList<int>>? EventsAppended;
 
     /// <summary>How often the engine polls for due lanes as a backstop for lost signals and retries.</summary>
     TimeSpan PollInterval { get; }

@@ -117,12 +117,16 @@ public sealed class PostgreSqlStorageTests
         Assert.IsTrue(touched.Any(ids => ids.Contains(webHook.Id)), "creation wakes");
         touched.Clear();
 
+        var appendedHere = new ConcurrentQueue<IReadOnlyList<int>>();
+        second.Signals.EventsAppended += appendedHere.Enqueue;
+
         var appended = await first.Events.AppendAsync(Event(1));
 
         CollectionAssert.AreEqual(new[] { webHook.Id }, appended.Queued.ToArray());
         using var deadline = new CancellationTokenSource(Deadline);
-        while (!touched.Any(ids => ids.Contains(webHook.Id)))
+        while (!appendedHere.Any(ids => ids.Contains(webHook.Id)))
             await Task.Delay(20, deadline.Token); // polls the handler's queue; fails by cancellation at the deadline
+        Assert.IsEmpty(touched, "a publish changes no webhook: the lane need not read its webhook again");
         Assert.AreEqual(TimeSpan.FromSeconds(1), second.Signals.PollInterval);
     }
 
@@ -138,7 +142,9 @@ public sealed class PostgreSqlStorageTests
         var heardByFirst = new ConcurrentQueue<IReadOnlyList<int>>();
         var heardBySecond = new ConcurrentQueue<IReadOnlyList<int>>();
         first.Signals.WebHooksTouched += heardByFirst.Enqueue;
+        first.Signals.EventsAppended += heardByFirst.Enqueue;
         second.Signals.WebHooksTouched += heardBySecond.Enqueue;
+        second.Signals.EventsAppended += heardBySecond.Enqueue;
         await Task.WhenAll(first.Listening, second.Listening).WaitAsync(Deadline);
 
         var own = await CreateAsync(first);
