@@ -12,7 +12,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// several instances do not deadlock on them; a batch that the server refuses for any other reason is run again one
 /// append per transaction, so that one bad publish fails alone.
 /// </summary>
-internal sealed class GroupCommit(Database database) : IAsyncDisposable
+internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAsyncDisposable
 {
     /// <summary>Appends per transaction at most: enough to absorb every publisher of a busy instance, small enough to keep locks short.</summary>
     private const int MaxBatch = 128;
@@ -55,7 +55,7 @@ internal sealed class GroupCommit(Database database) : IAsyncDisposable
             var results = await database.InTransactionAsync(async (c, tx) =>
             {
                 var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, [.. batch.Select(p => p.Event)], CancellationToken.None);
-                await Wakeups.NotifyAsync(c, tx, database.Instance, wake, CancellationToken.None, appended: true);
+                await Wakeups.NotifyAsync(c, tx, database.Instance, wake, CancellationToken.None, appended: lanesHere());
                 return appended;
             }, CancellationToken.None);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);

@@ -31,7 +31,8 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
 
         Accounts = new AccountStore(_database);
         WebHooks = new WebHookStore(_database);
-        _groupCommit = new GroupCommit(_database);
+        _listener = new ChangeListener(_database, options.PollInterval, logger);
+        _groupCommit = new GroupCommit(_database, () => _listener.LanesHere);
         Events = new EventStore(_database, _groupCommit);
         Lanes = new LaneStore(_database, owner, options.LeaseDuration);
         Notifications = new NotificationStore(_database);
@@ -39,7 +40,6 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         Shared = new SharedState(_database);
         Maintenance = new Maintenance(_database, logger);
         _migrator = new Migrator(_database, logger);
-        _listener = new ChangeListener(_database, options.PollInterval, logger);
     }
 
     /// <summary>

@@ -30,6 +30,12 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
     public event Action<IReadOnlyList<int>>? WebHooksTouched;
     public event Action<IReadOnlyList<int>>? EventsAppended;
 
+    /// <summary>
+    /// A delivery engine runs on this storage (it listens for appended events): it woke its own lanes for what this
+    /// instance publishes. Not so in the command line's <c>publish</c>, whose wake-ups then ask the others to start lanes.
+    /// </summary>
+    public bool LanesHere => EventsAppended is not null;
+
     public TimeSpan PollInterval { get; }
 
     /// <summary>Completes once the first LISTEN is in place (tests wait for it before they expect a signal).</summary>

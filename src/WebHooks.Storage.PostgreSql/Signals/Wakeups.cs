@@ -6,10 +6,12 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 /// The NOTIFY side of the wake-ups. A notification is sent at commit (and not at all on rollback), so it is issued
 /// inside the transaction that made the change: once per transaction, because NOTIFY takes a global lock at commit.
 /// The channel is <c>webhooks.</c> + the schema, so that deployments (or test schemas) in one database do not wake
-/// each other. The payload is the sending instance, what happened (<c>appended</c>: events for the webhooks, nothing
-/// else; <c>changed</c>: the webhooks themselves) and the webhook ids, comma-separated. An instance ignores its own
-/// (it signalled its lanes in process already), and a lane saves its progress, which rereads its webhook, only after a
-/// change: hearing every publish as a change cost a needless save per wake-up.
+/// each other. The payload is the sending instance, what happened and the webhook ids, comma-separated. What happened
+/// is <c>appended</c> (events for the webhooks, nothing else, and the sender woke its own lanes for them: the others
+/// wake only the lanes they run) or <c>changed</c> (the webhooks themselves, or events from a sender without lanes:
+/// the others look again, starting lanes). An instance ignores its own wake-ups (it signalled its lanes in process
+/// already), and a lane saves its progress, which rereads its webhook, only after a change: hearing every publish
+/// as a change cost a needless save per wake-up.
 /// </summary>
 internal static class Wakeups
 {

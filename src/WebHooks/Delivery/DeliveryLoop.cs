@@ -67,7 +67,7 @@ public sealed class DeliveryLoop(
     {
         _stopping = stoppingToken;
         storage.Signals.WebHooksTouched += Touched;
-        storage.Signals.EventsAppended += EventsAppended;
+        storage.Signals.EventsAppended += Appended;
         try
         {
             // The poll starts lanes for due webhooks: all of them at start-up, and any whose signal was missed.
@@ -89,7 +89,7 @@ public sealed class DeliveryLoop(
         finally
         {
             storage.Signals.WebHooksTouched -= Touched;
-            storage.Signals.EventsAppended -= EventsAppended;
+            storage.Signals.EventsAppended -= Appended;
             await Task.WhenAll(_lanes.Values.Select(l => l.Running));
         }
     }
@@ -105,6 +105,18 @@ public sealed class DeliveryLoop(
             return true;
         }
         return await tick;
+    }
+
+    /// <summary>
+    /// Another instance published for these webhooks and woke its own lanes. Only a lane this instance runs is woken:
+    /// the publisher's claims the webhook unless some instance holds it, and that one runs a lane. (Starting lanes
+    /// here made every instance try a claim that all but one lost: 46,608 claims for 26,000 events on three
+    /// instances.) A lane that let go just as the publish came is found by the next poll.
+    /// </summary>
+    private void Appended(IReadOnlyList<int> webHookIds)
+    {
+        foreach (var id in webHookIds)
+            if (_lanes.TryGetValue(id, out var lane)) lane.Signal();
     }
 
     private void Touched(IReadOnlyList<int> webHookIds)

@@ -205,7 +205,10 @@ public interface IStorageSignals
     /// <summary>Raised with webhook ids that changed (or may have); an empty list means "look at everything" (signals were lost).</summary>
     event Action<IReadOnlyList<int>>? WebHooksTouched;
 
-    /// <summary>Raised with webhook ids that got events published by another instance, and nothing else changed.</summary>
+    /// <summary>
+    /// Raised with webhook ids that got events published by another instance, which woke its own lanes for them;
+    /// nothing else changed. Only a lane that runs here needs waking.
+    /// </summary>
     event Action<IReadOnlyList<int>>? EventsAppended;
 
     /// <summary>How often the engine polls for due lanes as a backstop for lost signals and retries.</summary>
