@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace WebHooks.Storage.LiteDb;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace WebHooks.Storage.LiteDb;
 /// </summary>
 internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptStore
 {
-    private readonly ConcurrentDictionary<int, long> _last = new(); // per webhook, the number of its last attempt; writer thread
+    private readonly Dictionary<int, long> _last = []; // per webhook, the number of its last attempt; writer thread only
 
     /// <summary>At most this many attempts in one document.</summary>
     private const int BlockSize = 100;
@@ -80,7 +78,7 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
                 if (block.Attempts().All(a => a.Attempt.Created < cutoff))
                 {
                     lastOld = block.LastNumber;
-                    deleted += block.LastNumber - block.FirstNumber + 1;
+                    deleted += block.Count;
                     continue;
                 }
                 if (block.Created < cutoff) partly = block;
@@ -91,7 +89,7 @@ internal sealed class AttemptStore(Database db, MemoryState state) : IAttemptSto
             var kept = partly.Attempts().SkipWhile(a => a.Attempt.Created < cutoff).ToList();
             c.Attempts.Delete(partly.Key);
             c.Attempts.Insert(AttemptDocument.Of(kept[0].Number, [.. kept.Select(a => a.Attempt)]));
-            deleted += partly.LastNumber - partly.FirstNumber + 1 - kept.Count;
+            deleted += partly.Count - kept.Count;
         }
         return deleted;
     }

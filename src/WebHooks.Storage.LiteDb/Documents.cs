@@ -173,13 +173,14 @@ internal sealed class AttemptDocument
 
     public int WebHookId => EventKey.OwnerOf(Key);
     public long FirstNumber => EventKey.SequenceOf(Key);
-    public long LastNumber => FirstNumber + (Next?.Count ?? 0);
+    public int Count => 1 + (Next?.Count ?? 0);
+    public long LastNumber => FirstNumber + Count - 1;
 
     /// <summary>Oldest first, each with its running number.</summary>
     public IEnumerable<(long Number, DeliveryAttempt Attempt)> Attempts()
     {
         yield return (FirstNumber, new(WebHookId, EventId, Event, Attempt, Created, Status, DurationMs, Succeeded, Error));
-        for (var i = 0; i < (Next?.Count ?? 0); i++) yield return (FirstNumber + 1 + i, Next![i].ToRecord(WebHookId, Event));
+        for (var i = 0; i < Count - 1; i++) yield return (FirstNumber + 1 + i, Next![i].ToRecord(WebHookId, Event));
     }
 
     /// <summary>A block of one webhook's attempts of one event type, all in one document.</summary>

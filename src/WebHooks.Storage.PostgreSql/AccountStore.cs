@@ -44,7 +44,7 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 DELETE FROM accounts WHERE name = @name;
                 """, tx).With("name", name).ExecuteAsync(cancellationToken);
             // The events of its streams are nobody's now: retention deletes them.
-            await Wakeups.NotifyAsync(c, tx, database.Instance, webHookIds, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, database.Instance, webHookIds, appended: false, cancellationToken);
             webHookIds.Sort();
             return webHookIds;
         }, cancellationToken);

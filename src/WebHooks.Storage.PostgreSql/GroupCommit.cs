@@ -55,7 +55,7 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAs
             var results = await database.InTransactionAsync(async (c, tx) =>
             {
                 var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, [.. batch.Select(p => p.Event)], CancellationToken.None);
-                await Wakeups.NotifyAsync(c, tx, database.Instance, wake, CancellationToken.None, appended: lanesHere());
+                await Wakeups.NotifyAsync(c, tx, database.Instance, wake, appended: lanesHere(), CancellationToken.None);
                 return appended;
             }, CancellationToken.None);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);

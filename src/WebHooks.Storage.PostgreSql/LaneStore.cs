@@ -8,7 +8,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// <c>WHERE id = @id AND lease_token = @token</c>, so an instance whose lease expired and was taken over writes
 /// nothing (0 rows: the lane is lost). Each call is one short statement: no transaction spans an HTTP call.
 /// </summary>
-internal sealed class LaneStore(Database database, string owner, TimeSpan leaseDuration) : ILaneStore
+internal sealed class LaneStore(Database database, TimeSpan leaseDuration) : ILaneStore
 {
     public TimeSpan LeaseDuration => leaseDuration;
 
@@ -40,7 +40,7 @@ internal sealed class LaneStore(Database database, string owner, TimeSpan leaseD
                     WHERE id = @id AND active AND (lease_until IS NULL OR lease_until < now())
                     RETURNING *
                     """))
-                .With("owner", owner).With("token", token).With("lease", leaseDuration).With("id", webHookId)
+                .With("owner", database.Instance).With("token", token).With("lease", leaseDuration).With("id", webHookId)
                 .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
             return webHook is null ? null : new LaneLease(webHookId, token, webHook);
         }, cancellationToken);

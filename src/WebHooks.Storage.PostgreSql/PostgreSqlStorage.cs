@@ -25,8 +25,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
     {
         _source = source;
-        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
-        _database = new Database(source, owner);
+        _database = new Database(source, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}");
         var logger = loggers.CreateLogger<PostgreSqlStorage>();
 
         Accounts = new AccountStore(_database);
@@ -34,7 +33,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         _listener = new ChangeListener(_database, options.PollInterval, logger);
         _groupCommit = new GroupCommit(_database, () => _listener.LanesHere);
         Events = new EventStore(_database, _groupCommit);
-        Lanes = new LaneStore(_database, owner, options.LeaseDuration);
+        Lanes = new LaneStore(_database, options.LeaseDuration);
         Notifications = new NotificationStore(_database);
         Attempts = new AttemptStore(_database);
         Shared = new SharedState(_database);

@@ -5,8 +5,9 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 
 /// <summary>
 /// The LISTEN side: one dedicated connection per storage, reconnected automatically. Each notification of another
-/// instance raises <see cref="EventsAppended"/> or <see cref="WebHooksTouched"/> with its webhook ids. Notifications sent while the connection was down are lost,
-/// so after a reconnect it is raised with an empty list ("look at everything"); the engine's poll is the backstop.
+/// instance raises <see cref="EventsAppended"/> or <see cref="WebHooksTouched"/> with its webhook ids. Notifications
+/// sent while the connection was down are lost, so after a reconnect <see cref="WebHooksTouched"/> is raised with an
+/// empty list ("look at everything"); the engine's poll is the backstop.
 /// </summary>
 internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
 {

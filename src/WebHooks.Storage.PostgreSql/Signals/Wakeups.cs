@@ -23,7 +23,7 @@ internal static class Wakeups
     private const string Appended = "appended", Changed = "changed";
 
     public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        CancellationToken cancellationToken, bool appended = false)
+        bool appended, CancellationToken cancellationToken)
     {
         var ids = webHookIds.Distinct().ToList();
         if (ids.Count == 0) return;
