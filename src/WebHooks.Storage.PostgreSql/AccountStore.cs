@@ -15,8 +15,28 @@ internal sealed class AccountStore(Database database) : IAccountStore
             .ExecuteAsync(cancellationToken) == 1, cancellationToken);
 
     public Task<Account?> FindAsync(string name, CancellationToken cancellationToken = default) =>
-        database.RunAsync(c => c.Command("SELECT name, password_hash, email, created FROM accounts WHERE name = @name")
-            .With("name", name).SingleOrDefaultAsync(ReadAccount, cancellationToken), cancellationToken);
+        database.RunAsync(c => c.Command(FindSql).With("name", name).SingleOrDefaultAsync(ReadAccount, cancellationToken), cancellationToken);
+
+    private const string FindSql = "SELECT name, password_hash, email, created FROM accounts WHERE name = @name";
+
+    /// <summary>The failed logins under <paramref name="throttleKey"/> and the account, in one round trip (see <see cref="IWebHooksStorage.FindLoginAsync"/>).</summary>
+    public Task<(LoginFailures? Failures, Account? Account)> FindLoginAsync(string throttleKey, string name, CancellationToken cancellationToken) =>
+        database.RunAsync(async c =>
+        {
+            await using var batch = new NpgsqlBatch(c)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(SharedState.LoginFailuresSql) { Parameters = { new("key", throttleKey) } },
+                    new NpgsqlBatchCommand(FindSql) { Parameters = { new("name", name) } },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var failures = await reader.ReadAsync(cancellationToken) ? SharedState.ReadLoginFailures(reader) : null;
+            await reader.NextResultAsync(cancellationToken);
+            var account = await reader.ReadAsync(cancellationToken) ? ReadAccount(reader) : null;
+            return (failures, account);
+        }, cancellationToken);
 
     public Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<Account>>(async c => await c.Command(

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace WebHooks.Storage.PostgreSql;
 
 /// <summary>State every instance must see alike: named keys, the login throttle, data-protection keys.</summary>
@@ -15,9 +17,11 @@ internal sealed class SharedState(Database database) : ISharedState
         }, cancellationToken);
 
     public Task<LoginFailures?> GetLoginFailuresAsync(string key, CancellationToken cancellationToken = default) =>
-        database.RunAsync(c => c.Command("SELECT key, count, last FROM login_failures WHERE key = @key")
-            .With("key", key).SingleOrDefaultAsync(r => new LoginFailures(r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateTime>(2)), cancellationToken),
-            cancellationToken);
+        database.RunAsync(c => c.Command(LoginFailuresSql).With("key", key).SingleOrDefaultAsync(ReadLoginFailures, cancellationToken), cancellationToken);
+
+    internal const string LoginFailuresSql = "SELECT key, count, last FROM login_failures WHERE key = @key";
+
+    internal static LoginFailures ReadLoginFailures(NpgsqlDataReader r) => new(r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateTime>(2));
 
     public Task<LoginFailures> AddLoginFailureAsync(string key, DateTime now, TimeSpan window, CancellationToken cancellationToken = default) =>
         // One upsert, so that failures counted at once on several instances all count.

@@ -31,14 +31,13 @@ public sealed class AccountService(
         var account = AccountName.Normalize(name);
         var client = caller.Current;
 
-        var failures = await throttle.FailuresAsync(account, client);
+        var (failures, stored) = await throttle.FailuresAndAccountAsync(account, client);
         if (throttle.IsThrottled(failures))
         {
             logger.LogInformation("Login refused for {Account} from {Client}: too many failed logins", account, client);
             return null;
         }
 
-        var stored = await storage.Accounts.FindAsync(account);
         var cacheKey = CacheKey(account, password);
         if (stored is not null && _verified.TryGetValue(cacheKey, out var hit) && hit.Hash == stored.PasswordHash && hit.Until > time.GetUtcNow())
         {

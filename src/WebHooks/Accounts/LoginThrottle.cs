@@ -16,8 +16,9 @@ public sealed class LoginThrottle(IWebHooksStorage storage, TimeProvider time)
 
     public static string Key(string account, string client) => account + "\n" + client;
 
-    /// <summary>The failures counted now, or null when there are none.</summary>
-    public Task<LoginFailures?> FailuresAsync(string account, string client) => storage.Shared.GetLoginFailuresAsync(Key(account, client));
+    /// <summary>The failures counted now (null when there are none) and the account (null when there is none), read together.</summary>
+    public Task<(LoginFailures? Failures, Account? Account)> FailuresAndAccountAsync(string account, string client) =>
+        storage.FindLoginAsync(Key(account, client), account);
 
     public bool IsThrottled(LoginFailures? failures) =>
         failures is { Count: >= MaxFailures } && time.GetUtcNow().UtcDateTime - failures.Last < Window;

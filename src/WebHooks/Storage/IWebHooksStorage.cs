@@ -27,6 +27,14 @@ public interface IWebHooksStorage : IAsyncDisposable
     /// <summary>Wake-ups from other instances (none with an embedded store).</summary>
     IStorageSignals Signals { get; }
 
+    /// <summary>
+    /// What a password login reads: the failed logins counted under <paramref name="throttleKey"/> (as
+    /// <see cref="ISharedState.GetLoginFailuresAsync"/>) and the account (as <see cref="IAccountStore.FindAsync"/>).
+    /// Every Basic-authenticated publish asks, so an adapter with round trips reads both in one.
+    /// </summary>
+    async Task<(LoginFailures? Failures, Account? Account)> FindLoginAsync(string throttleKey, string name, CancellationToken cancellationToken = default) =>
+        (await Shared.GetLoginFailuresAsync(throttleKey, cancellationToken), await Accounts.FindAsync(name, cancellationToken));
+
     /// <summary>Creates or upgrades the schema (idempotent; safe when several instances start at once).</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
 }

@@ -45,6 +45,22 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task A_login_reads_the_failures_of_its_key_and_the_account_together()
+    {
+        Assert.AreEqual((null, null), await Store.FindLoginAsync("acme\n127.0.0.1", "acme"), "neither yet");
+
+        var account = new Account("acme", "hash-1", null, T0);
+        await Store.Accounts.AddAsync(account);
+        await Store.Shared.AddLoginFailureAsync("acme\n127.0.0.1", T0, TimeSpan.FromMinutes(5));
+        await Store.Shared.AddLoginFailureAsync("acme\n10.0.0.1", T0, TimeSpan.FromMinutes(5));
+        await Store.Shared.AddLoginFailureAsync("acme\n10.0.0.1", T0, TimeSpan.FromMinutes(5));
+
+        Assert.AreEqual((new LoginFailures("acme\n127.0.0.1", 1, T0), account), await Store.FindLoginAsync("acme\n127.0.0.1", "acme"));
+        Assert.AreEqual(2, (await Store.FindLoginAsync("acme\n10.0.0.1", "acme")).Failures?.Count, "the failures of that key");
+        Assert.AreEqual((null, null), await Store.FindLoginAsync("shop\n127.0.0.1", "shop"), "another name has neither");
+    }
+
+    [TestMethod]
     public async Task Concurrent_login_failures_all_count()
     {
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Store.Shared.AddLoginFailureAsync("acme|::1", T0, TimeSpan.FromMinutes(5))));
