@@ -30,10 +30,13 @@ public sealed class DeliveryLoop(
     private const int BatchSize = 64;
 
     /// <summary>
-    /// Progress is saved at most this often while a lane is busy (and always before it pauses). Delivery is
-    /// at-least-once: a crash in between delivers those events again, with the same <c>webhook-id</c>.
+    /// Progress is saved at most this often while a lane is busy (and always before it pauses); each save also renews the
+    /// lane's lease. Delivery is at-least-once: a crash in between delivers those events again, with the same
+    /// <c>webhook-id</c>. Every 100 ms cost a save for every other event of a busy lane, a write that queued with the
+    /// publishes' (on PostgreSQL, a round trip and a row version each): once a second, bench row p1b delivered 14-16 %
+    /// more and p3b 26-39 % more in two pairs of runs, and fan-out (f) 15 % more in one.
     /// </summary>
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a lane that ran out of events keeps its lease, waiting for the next one, before it saves and gives the
