@@ -34,9 +34,10 @@ public sealed class DeliveryLoop(
     /// lane's lease. Delivery is at-least-once: a crash in between delivers those events again, with the same
     /// <c>webhook-id</c>. Every 100 ms cost a save for every other event of a busy lane, a write that queued with the
     /// publishes' (on PostgreSQL, a round trip and a row version each): once a second, bench row p1b delivered 14-16 %
-    /// more and p3b 26-39 % more in two pairs of runs, and fan-out (f) 15 % more in one.
+    /// more and p3b 26-39 % more in two pairs of runs, and fan-out (f) 15 % more in one. A short lease (the default is
+    /// twice the delivery timeout) is renewed at least four times over, so that it outlasts a save interval plus an attempt.
     /// </summary>
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+    private readonly TimeSpan _saveInterval = Shorter(TimeSpan.FromSeconds(1), storage.Lanes.LeaseDuration / 4);
 
     /// <summary>
     /// How long a lane that ran out of events keeps its lease, waiting for the next one, before it saves and gives the
@@ -221,7 +222,7 @@ public sealed class DeliveryLoop(
                 }
 
                 // Saving also tells whether the lane still holds: after a change the webhook may be gone.
-                if ((failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval) && !await SaveAsync())
+                if ((failure is not null || lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= _saveInterval) && !await SaveAsync())
                     return;
                 if (caughtUp && !await IdleAsync()) return;
             }
@@ -268,7 +269,7 @@ public sealed class DeliveryLoop(
         var window = Math.Max(1, options.MaxConcurrencyPerWebHook);
         for (var start = 0; start < events.Count; start += window)
         {
-            if (start > 0 && (lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= SaveInterval)) break;
+            if (start > 0 && (lane.Changed || Stopwatch.GetElapsedTime(lastSave) >= _saveInterval)) break;
             var count = Math.Min(window, events.Count - start);
             var results = await Task.WhenAll(Enumerable.Range(start, count).Select(i => AttemptAsync(webHook, events[i], progress.Failures)));
             for (var i = 0; i < count; i++)
@@ -329,6 +330,8 @@ public sealed class DeliveryLoop(
             logger.LogWarning(e, "Releasing the lane of webhook {WebHookId} failed; its lease expires by itself", lease.WebHookId);
         }
     }
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed class Lane(int id)
     {
