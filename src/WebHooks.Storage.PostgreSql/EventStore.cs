@@ -9,7 +9,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// The event log: one row per event in its stream, however many webhooks listen. Sequence numbers are assigned
 /// under the stream's row lock, so per-stream order is sequence order even when a later transaction commits first.
 /// </summary>
-internal sealed class EventStore(Database database, GroupCommit groupCommit) : IEventStore
+internal sealed class EventStore(Database database, GroupCommit groupCommit, LaneReads laneReads) : IEventStore
 {
     /// <summary>Durable when the task completes; concurrent publishes share transactions (<see cref="GroupCommit"/>).</summary>
     public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default) =>
@@ -233,16 +233,9 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
             .SingleOrDefaultAsync(r => new Appended(r.GetString(0), r.GetInt32(1), [], [], Repeated: true), cancellationToken);
     }
 
+    /// <summary>Batched with the other lanes' reads (<see cref="LaneReads"/>).</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default) =>
-        database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""
-                SELECT e.seq, e.event_id, s.event, e.published, e.data
-                FROM webhooks w JOIN streams s ON s.id = w.stream_id JOIN events e ON e.stream_id = w.stream_id
-                WHERE w.id = @id AND e.seq > @after AND e.seq <= @up_to
-                ORDER BY e.seq
-                LIMIT @max
-                """)
-            .With("id", webHookId).With("after", after).With("up_to", upTo).With("max", max)
-            .ListAsync(ReadEvent, cancellationToken), cancellationToken);
+        laneReads.ReadAsync(webHookId, after, upTo, max, cancellationToken);
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""
@@ -253,8 +246,9 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit) : I
                 LIMIT @max
                 """)
             .With("account", account).With("event", eventName).With("max", max)
-            .ListAsync(ReadEvent, cancellationToken), cancellationToken);
+            .ListAsync(r => ReadEvent(r, first: 0), cancellationToken), cancellationToken);
 
-    private static StoredEvent ReadEvent(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTime>(3), r.GetString(4));
+    /// <summary>An event from the columns seq, event_id, event, published and data, in that order from <paramref name="first"/>.</summary>
+    internal static StoredEvent ReadEvent(NpgsqlDataReader r, int first) =>
+        new(r.GetInt64(first), r.GetString(first + 1), r.GetString(first + 2), r.GetFieldValue<DateTime>(first + 3), r.GetString(first + 4));
 }

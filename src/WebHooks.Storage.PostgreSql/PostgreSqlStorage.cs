@@ -21,6 +21,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     private readonly ChangeListener _listener;
     private readonly Migrator _migrator;
     private readonly GroupCommit _groupCommit;
+    private readonly LaneReads _laneReads;
     private int _disposed;
 
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
@@ -33,7 +34,8 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         WebHooks = new WebHookStore(_database);
         _listener = new ChangeListener(_database, options.PollInterval, logger);
         _groupCommit = new GroupCommit(_database, () => _listener.LanesHere);
-        Events = new EventStore(_database, _groupCommit);
+        _laneReads = new LaneReads(_database);
+        Events = new EventStore(_database, _groupCommit, _laneReads);
         Lanes = new LaneStore(_database, options.LeaseDuration);
         Notifications = new NotificationStore(_database);
         Attempts = new AttemptStore(_database);
@@ -101,6 +103,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _groupCommit.DisposeAsync();
+        await _laneReads.DisposeAsync();
         await _listener.DisposeAsync();
         await _source.DisposeAsync();
     }

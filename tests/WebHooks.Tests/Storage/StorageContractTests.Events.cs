@@ -154,6 +154,41 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task Reads_made_at_once_each_get_their_own_range_of_their_own_stream()
+    {
+        await AddAccountAsync();
+        await AddAccountAsync("beta");
+        var optIn = await CreateAsync();
+        var optOut = await CreateAsync(eventName: OptOut);
+        var beta = await CreateAsync("beta");
+        for (var i = 1; i <= 6; i++)
+        {
+            await PublishAsync(T0.AddSeconds(i));
+            if (i <= 4) await PublishAsync(T0.AddSeconds(i), eventName: OptOut);
+            if (i <= 2) await PublishAsync(T0.AddSeconds(i), "beta");
+        }
+
+        // Enough reads at once that a storage which batches them (PostgreSQL) answers several with one statement.
+        var reads = Enumerable.Range(0, 60).Select(i => (i % 4) switch
+        {
+            0 => (Id: optIn.Id, After: (long)(i % 6), UpTo: 5L, Max: 100, Event: OptIn),
+            1 => (Id: optOut.Id, After: 0L, UpTo: long.MaxValue, Max: 1 + i % 3, Event: OptOut),
+            2 => (Id: beta.Id, After: 1L, UpTo: long.MaxValue, Max: 100, Event: OptIn),
+            _ => (Id: 999_999, After: 0L, UpTo: long.MaxValue, Max: 100, Event: OptIn),
+        }).ToList();
+        var answers = await Task.WhenAll(reads.Select(r => Store.Events.ReadAsync(r.Id, r.After, r.UpTo, r.Max)));
+
+        for (var i = 0; i < reads.Count; i++)
+        {
+            var r = reads[i];
+            var expected = r.Id == 999_999 ? [] : Enumerable.Range(1, 6).Select(n => (long)n)
+                .Where(n => n > r.After && n <= r.UpTo && n <= (r.Id == optOut.Id ? 4 : r.Id == beta.Id ? 2 : 6)).Take(r.Max).ToArray();
+            CollectionAssert.AreEqual(expected, Sequences(answers[i]), $"read {i} of webhook {r.Id} after {r.After} up to {r.UpTo}, max {r.Max}");
+            Assert.IsTrue(answers[i].All(e => e.Event == r.Event), $"read {i}: events of its own stream");
+        }
+    }
+
+    [TestMethod]
     public async Task Reads_honour_their_range_and_limit()
     {
         await AddAccountAsync();

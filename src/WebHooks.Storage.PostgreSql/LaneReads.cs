@@ -1,0 +1,89 @@
+using System.Threading.Channels;
+
+namespace WebHooks.Storage.PostgreSql;
+
+/// <summary>
+/// The lanes' reads of their next events, batched: a read that arrives while another is running waits for it, and then
+/// goes with every read that gathered meanwhile, in one statement (one round trip for all of them). A read that finds
+/// none running goes at once, alone. Busy lanes read once per event or so; with 50 of them that was one round trip
+/// per delivered event, as many as the publishes' own. Each read sees what was committed when its statement ran, as
+/// one read alone would.
+/// </summary>
+internal sealed class LaneReads(Database database) : IAsyncDisposable
+{
+    /// <summary>Reads per statement at most: a busy instance runs a few hundred lanes at most, and each returns ≤ its own max.</summary>
+    private const int MaxBatch = 64;
+
+    private const string Sql = """
+        SELECT r.i, e.seq, e.event_id, s.event, e.published, e.data
+        FROM unnest(@ids, @afters, @up_tos, @maxes) WITH ORDINALITY AS r(id, after, up_to, max, i)
+        JOIN webhooks w ON w.id = r.id
+        JOIN streams s ON s.id = w.stream_id
+        CROSS JOIN LATERAL (
+            SELECT e.seq, e.event_id, e.published, e.data FROM events e
+            WHERE e.stream_id = w.stream_id AND e.seq > r.after AND e.seq <= r.up_to
+            ORDER BY e.seq
+            LIMIT r.max) e
+        ORDER BY r.i, e.seq
+        """;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _loop;
+
+    /// <summary>The events of the webhook's stream after <paramref name="after"/> and up to <paramref name="upTo"/>, in order, at most <paramref name="max"/>.</summary>
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(webHookId, after, upTo, max);
+        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PostgreSqlStorage));
+        if (_loop is null)
+            lock (_starting)
+                _loop ??= Task.Run(ReadLoopAsync);
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                var found = await ReadBatchAsync(batch);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(found[i]);
+            }
+            catch (Exception e)
+            {
+                foreach (var pending in batch) pending.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<List<StoredEvent>[]> ReadBatchAsync(List<Pending> batch)
+    {
+        var rows = await database.RunAsync(c => c.Command(Sql)
+            .With("ids", batch.Select(p => p.WebHookId).ToArray()).With("afters", batch.Select(p => p.After).ToArray())
+            .With("up_tos", batch.Select(p => p.UpTo).ToArray()).With("maxes", batch.Select(p => (long)p.Max).ToArray())
+            .ListAsync(r => (Read: r.GetInt64(0) - 1, Event: EventStore.ReadEvent(r, first: 1)), CancellationToken.None), CancellationToken.None);
+        var found = batch.Select(_ => new List<StoredEvent>()).ToArray();
+        foreach (var (read, e) in rows) found[read].Add(e);
+        return found;
+    }
+
+    /// <summary>Answers what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_starting) loop = _loop;
+        if (loop is not null) await loop;
+    }
+
+    private sealed record Pending(int WebHookId, long After, long UpTo, int Max)
+    {
+        public TaskCompletionSource<IReadOnlyList<StoredEvent>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
