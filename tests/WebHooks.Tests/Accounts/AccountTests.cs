@@ -118,6 +118,35 @@ public sealed class AccountTests
     }
 
     [TestMethod]
+    public async Task A_change_made_elsewhere_counts_within_a_second_of_the_last_login()
+    {
+        await _accounts.AddAsync("dave", "right");
+        Assert.AreEqual("dave", await _accounts.AuthenticateAsync("dave", "right"));
+
+        // Another instance removes the account: it writes the storage, not this instance's memory.
+        Assert.IsNotNull(await _storage.Accounts.RemoveAsync("dave"));
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.AreEqual("dave", await _accounts.AuthenticateAsync("dave", "right"), "within the second: the same login, not read again");
+        Assert.IsNull(await _accounts.AuthenticateAsync("dave", "other"), "another password is checked against the storage");
+        _caller.Current = "198.51.100.9";
+        Assert.IsNull(await _accounts.AuthenticateAsync("dave", "right"), "so is another address");
+
+        _caller.Current = Caller.Default;
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.IsNull(await _accounts.AuthenticateAsync("dave", "right"), "after the second: read again, and refused");
+    }
+
+    [TestMethod]
+    public async Task A_failure_from_the_address_ends_the_shortcut_of_a_recent_login()
+    {
+        await _accounts.AddAsync("erin", "right");
+        Assert.AreEqual("erin", await _accounts.AuthenticateAsync("erin", "right"));
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++) Assert.IsNull(await _accounts.AuthenticateAsync("erin", "wrong"));
+
+        Assert.IsNull(await _accounts.AuthenticateAsync("erin", "right"), "throttled at once, though the last success was a moment ago");
+    }
+
+    [TestMethod]
     public async Task A_flood_of_failed_logins_from_one_address_is_refused_before_hashing()
     {
         await _accounts.AddAsync("carol", "right");
@@ -135,8 +164,9 @@ public sealed class AccountTests
         Assert.IsTrue(await _accounts.AddAsync("shop", "pw"));
         Assert.IsFalse(await _accounts.AddAsync("shop", "other"));
         CollectionAssert.AreEqual(new[] { "shop" }, (await _accounts.ListAsync()).Select(a => a.Name).ToArray());
+        Assert.AreEqual("shop", await _accounts.AuthenticateAsync("shop", "pw"));
         Assert.IsTrue(await _accounts.RemoveAsync("shop"));
-        Assert.IsNull(await _accounts.AuthenticateAsync("shop", "pw"));
+        Assert.IsNull(await _accounts.AuthenticateAsync("shop", "pw"), "removed here: refused at once, even within the second of the last login");
         Assert.IsFalse(await _accounts.RemoveAsync("shop"));
     }
 
@@ -150,7 +180,9 @@ public sealed class AccountTests
 
     private sealed class Caller : ICallerAddress
     {
-        public string Current { get; set; } = "203.0.113.1";
+        public const string Default = "203.0.113.1";
+
+        public string Current { get; set; } = Default;
     }
 
     private sealed class NoSignals : IDeliverySignals
