@@ -25,8 +25,9 @@ internal sealed class LaneStore(Database db, MemoryState state, LaneLeases lease
         return await db.WriteAsync(c => Save(c, lease, progress) is { } saved ? state.Record(saved) : null);
     }
 
-    public async Task ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default)
+    public async Task<long?> ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default)
     {
+        if (!leases.Holds(lease.WebHookId, lease.Token)) return null;
         try
         {
             if (progress is not null && state.WebHook(lease.WebHookId)?.Progress != progress)
@@ -36,6 +37,8 @@ internal sealed class LaneStore(Database db, MemoryState state, LaneLeases lease
         {
             leases.Release(lease.WebHookId, lease.Token);
         }
+        // One process: every publish wakes its lanes in process, so this is only the head as it stands.
+        return state.WebHook(lease.WebHookId) is { } webHook ? state.Head(webHook.StreamId) : null;
     }
 
     public Task<Notification?> DeactivateAsync(LaneLease lease, DeliveryProgress progress, NewNotification notification, CancellationToken cancellationToken = default) =>

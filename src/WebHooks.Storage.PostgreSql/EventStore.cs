@@ -22,13 +22,14 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
     /// buffer may close) goes event by event through <see cref="AppendInAsync"/>, under the locks taken already.
     /// </summary>
     internal static async Task<(Appended[] Appended, IReadOnlyList<int> Wake)> AppendBatchInAsync(
-        NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
+        NpgsqlConnection c, NpgsqlTransaction tx, string instance, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
     {
         var keys = batch.Select(e => (e.Account, e.Event)).Distinct().ToList();
         var accounts = keys.Select(k => k.Account).ToArray();
         var events = keys.Select(k => k.Event).ToArray();
         var streams = new Dictionary<(string Account, string Event), (int Id, long Head, DateTime? LastPublished)>();
         var webHooks = new Dictionary<int, List<WebHookRecord>>();
+        var leasedElsewhere = new HashSet<int>();
         await using (var read = new NpgsqlBatch(c, tx))
         {
             read.BatchCommands.Add(Statement("""
@@ -38,10 +39,10 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 FOR UPDATE
                 """, ("accounts", accounts), ("events", events)));
             read.BatchCommands.Add(Statement($"""
-                SELECT {WebHookRows.Columns} FROM {WebHookRows.From}
+                SELECT {WebHookRows.Columns}, {LeasedElsewhere} FROM {WebHookRows.From}
                 WHERE (s.account, s.event) IN (SELECT * FROM unnest(@accounts, @events))
                 ORDER BY w.id
-                """, ("accounts", accounts), ("events", events)));
+                """, ("accounts", accounts), ("events", events), ("instance", instance)));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 streams[(reader.GetString(1), reader.GetString(2))] = (reader.GetInt32(0), reader.GetInt64(3), reader.NullableDateTime(4));
@@ -51,6 +52,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 var (webHook, streamId) = WebHookRows.ReadWithStream(reader);
                 if (!webHooks.TryGetValue(streamId, out var list)) webHooks[streamId] = list = [];
                 list.Add(webHook);
+                if (reader.GetBoolean(WebHookRows.ColumnCount)) leasedElsewhere.Add(webHook.Id);
             }
         }
 
@@ -64,7 +66,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             var wake = new List<int>();
             for (var i = 0; i < batch.Count; i++)
             {
-                var (one, woken) = await AppendInAsync(c, tx, batch[i], cancellationToken);
+                var (one, woken) = await AppendInAsync(c, tx, instance, batch[i], cancellationToken);
                 appended[i] = one;
                 wake.AddRange(woken);
             }
@@ -97,7 +99,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             write.BatchCommands.Add(RecentStatement(e));
             var queued = Queued(kept);
             allWoken.UnionWith(queued);
-            results[i] = new Appended(e.EventId, kept.Count, queued, []);
+            results[i] = new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], []);
         }
         if (streamIds.Count > 0)
         {
@@ -126,6 +128,14 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
     /// <summary>The webhooks to deliver an appended event to: the active ones that keep it, in id order.</summary>
     private static List<int> Queued(IEnumerable<WebHookRecord> kept) => [.. kept.Where(w => w.Active).Select(w => w.Id).Order()];
 
+    /// <summary>
+    /// A column after <see cref="WebHookRows.Columns"/>: another live instance holds the webhook's lane. The appending
+    /// instance does not wake a lane of its own for it (its claim would fail: in row p3 that was a claim, a round trip,
+    /// for two publishes in three); the holder hears the wake-up and delivers. A holder that lets the lane go while
+    /// this append commits sees its event when it does (<see cref="LaneStore.ReleaseAsync"/>).
+    /// </summary>
+    private const string LeasedElsewhere = "COALESCE(w.lease_until > now() AND w.lease_owner <> @instance, false)";
+
     private static NpgsqlBatchCommand Statement(string sql, params (string Name, object Value)[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -139,7 +149,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
 
     /// <summary>The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit.</summary>
     internal static async Task<(Appended Appended, IReadOnlyList<int> Wake)> AppendInAsync(
-        NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
+        NpgsqlConnection c, NpgsqlTransaction tx, string instance, NewEvent e, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(e.IdempotencyKey) && await ClaimKeyAsync(c, tx, e, cancellationToken) is { } earlier)
             return (earlier, []);
@@ -149,8 +159,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             .ListAsync(r => (Id: r.GetInt32(0), Head: r.GetInt64(1), LastPublished: r.NullableDateTime(2)), cancellationToken)).SingleOrDefault();
 
         // No stream: no webhook was ever made for (account, event), so nobody keeps the event.
-        var webHooks = stream.Id == 0 ? [] : await c.Command($"SELECT {WebHookRows.Columns} FROM {WebHookRows.From} WHERE w.stream_id = @stream ORDER BY w.id", tx)
-            .With("stream", stream.Id).ListAsync(WebHookRows.Read, cancellationToken);
+        var read = stream.Id == 0 ? [] : await c.Command($"SELECT {WebHookRows.Columns}, {LeasedElsewhere} FROM {WebHookRows.From} WHERE w.stream_id = @stream ORDER BY w.id", tx)
+            .With("stream", stream.Id).With("instance", instance)
+            .ListAsync(r => (WebHook: WebHookRows.Read(r), LeasedElsewhere: r.GetBoolean(WebHookRows.ColumnCount)), cancellationToken);
+        var webHooks = read.Select(w => w.WebHook).ToList();
+        var leasedElsewhere = read.Where(w => w.LeasedElsewhere).Select(w => w.WebHook.Id);
 
         bool Keeps(WebHookRecord w) => BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod);
         var kept = webHooks.Where(Keeps).ToList();
@@ -191,7 +204,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
 
         var queued = Queued(kept);
         dropped.Sort();
-        return (new Appended(e.EventId, kept.Count, queued, dropped), queued);
+        return (new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], dropped), queued);
     }
 
     /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>

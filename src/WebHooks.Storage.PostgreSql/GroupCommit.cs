@@ -54,7 +54,7 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAs
         {
             var results = await database.InTransactionAsync(async (c, tx) =>
             {
-                var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, [.. batch.Select(p => p.Event)], CancellationToken.None);
+                var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, database.Instance, [.. batch.Select(p => p.Event)], CancellationToken.None);
                 await Wakeups.NotifyAsync(c, tx, database.Instance, wake, appended: lanesHere(), CancellationToken.None);
                 return appended;
             }, CancellationToken.None);

@@ -54,19 +54,28 @@ internal sealed class LaneStore(Database database, TimeSpan leaseDuration) : ILa
             .WithProgress(progress).With("lease", leaseDuration).With("id", lease.WebHookId).With("token", lease.Token)
             .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Takes a share lock on the webhook's stream row, so that a publish to the stream that is committing finishes
+    /// first and its events are in the head returned; a publish after it reads the lease released and wakes a lane
+    /// of its own. Either way no event waits for the poll (see <c>LeasedElsewhere</c> in <see cref="EventStore"/>).
+    /// </summary>
+    public Task<long?> ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default) =>
         database.RunAsync(c =>
         {
             var command = progress is null
                 ? c.Command("""
-                    UPDATE webhooks SET lease_owner = NULL, lease_token = NULL, lease_until = NULL
-                    WHERE id = @id AND lease_token = @token
+                    UPDATE webhooks w SET lease_owner = NULL, lease_token = NULL, lease_until = NULL
+                    FROM (SELECT s.last_seq FROM streams s JOIN webhooks o ON o.stream_id = s.id WHERE o.id = @id FOR SHARE OF s) s
+                    WHERE w.id = @id AND w.lease_token = @token
+                    RETURNING s.last_seq
                     """)
                 : c.Command($"""
-                    UPDATE webhooks SET {WebHookRows.SetProgress}, lease_owner = NULL, lease_token = NULL, lease_until = NULL
-                    WHERE id = @id AND lease_token = @token AND active
+                    UPDATE webhooks w SET {WebHookRows.SetProgress}, lease_owner = NULL, lease_token = NULL, lease_until = NULL
+                    FROM (SELECT s.last_seq FROM streams s JOIN webhooks o ON o.stream_id = s.id WHERE o.id = @id FOR SHARE OF s) s
+                    WHERE w.id = @id AND w.lease_token = @token AND w.active
+                    RETURNING s.last_seq
                     """).WithProgress(progress);
-            return command.With("id", lease.WebHookId).With("token", lease.Token).ExecuteAsync(cancellationToken);
+            return command.With("id", lease.WebHookId).With("token", lease.Token).ScalarAsync<long?>(cancellationToken);
         }, cancellationToken);
 
     public Task<Notification?> DeactivateAsync(LaneLease lease, DeliveryProgress progress, NewNotification notification,

@@ -15,6 +15,9 @@ internal static class WebHookRows
         w.delivered, w.replay_until, w.resume_after, w.dropped_events, w.buffer_closed_at, s.last_seq, w.stream_id
         """;
 
+    /// <summary>How many <see cref="Columns"/> there are: the ordinal of a column selected after them.</summary>
+    public const int ColumnCount = 22;
+
     /// <summary>The usual source of <see cref="Columns"/>.</summary>
     public const string From = "webhooks w JOIN streams s ON s.id = w.stream_id";
 

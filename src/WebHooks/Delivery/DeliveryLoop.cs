@@ -237,9 +237,9 @@ public sealed class DeliveryLoop(
         async Task<bool> IdleAsync()
         {
             if (await lane.WaitForSignalAsync(IdleLinger, _stopping)) return true;
-            await ReleaseAsync(lease!, progress, saved);
+            var more = await ReleaseAsync(lease!, progress, saved);
             lease = null;
-            return lane.HasSignal;
+            return lane.HasSignal || more;
         }
 
         // Saves the lane's progress and takes the webhook as stored; false when the lane no longer holds it.
@@ -318,16 +318,22 @@ public sealed class DeliveryLoop(
         };
     }
 
-    /// <summary>Gives the lane up, saving what is not saved yet; never throws (the lease then simply expires).</summary>
-    private async Task ReleaseAsync(LaneLease lease, DeliveryProgress? progress, DeliveryProgress? saved)
+    /// <summary>
+    /// Gives the lane up, saving what is not saved yet; never throws (the lease then simply expires). True when events
+    /// came meanwhile that are due now: their publisher may have left them to this lane (see <see cref="ILaneStore.ReleaseAsync"/>).
+    /// </summary>
+    private async Task<bool> ReleaseAsync(LaneLease lease, DeliveryProgress? progress, DeliveryProgress? saved)
     {
         try
         {
-            await storage.Lanes.ReleaseAsync(lease, progress == saved ? null : progress, CancellationToken.None);
+            var head = await storage.Lanes.ReleaseAsync(lease, progress == saved ? null : progress, CancellationToken.None);
+            var current = progress ?? saved ?? lease.WebHook.Progress;
+            return head is { } h && current.Offset.HasWork(h) && !(current.NextAttemptAt > time.GetUtcNow().UtcDateTime);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Releasing the lane of webhook {WebHookId} failed; its lease expires by itself", lease.WebHookId);
+            return false;
         }
     }
 

@@ -139,8 +139,13 @@ public interface ILaneStore
     /// </summary>
     Task<WebHookRecord?> SaveAsync(LaneLease lease, DeliveryProgress progress, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves the progress (when given) and gives the lane up, so that any instance may claim it when it is due.</summary>
-    Task ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Saves the progress (when given) and gives the lane up, so that any instance may claim it when it is due. Returns
+    /// the head of the webhook's stream once released (null when the lane was lost): past the progress, events came
+    /// that the lane never read, and whose publisher may have left them to the lane, as it was held (on PostgreSQL, an
+    /// instance does not start a lane for a webhook that another one holds). The caller claims again then.
+    /// </summary>
+    Task<long?> ReleaseAsync(LaneLease lease, DeliveryProgress? progress, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deactivates the webhook (fenced by the lease) and stores the system notification, in one transaction; the

@@ -90,6 +90,52 @@ public sealed class PostgreSqlStorageTests
     }
 
     [TestMethod]
+    public async Task A_publish_leaves_a_webhook_to_the_instance_that_holds_its_lane_and_the_release_shows_it()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+        CollectionAssert.AreEqual(new[] { webHook.Id }, (await second.Events.AppendAsync(Event(1))).Queued.ToArray(), "nobody holds it: wake a lane");
+
+        var lease = (await first.Lanes.TryClaimAsync(webHook.Id))!;
+        var appended = await second.Events.AppendAsync(Event(2));
+        Assert.AreEqual(1, appended.WebHooks, "stored for it");
+        Assert.AreEqual(0, appended.Queued.Count, "the first instance holds the lane: the second starts none (it hears the NOTIFY)");
+        CollectionAssert.AreEqual(new[] { webHook.Id }, (await first.Events.AppendAsync(Event(3))).Queued.ToArray(), "the holder wakes its own lane");
+
+        // The holder read up to 1 and lets the lane go: the head it is told shows what came meanwhile.
+        Assert.AreEqual(3L, await first.Lanes.ReleaseAsync(lease, lease.WebHook.Progress with { Offset = new WebHooks.Delivery.DeliveryOffset(1) }));
+        CollectionAssert.AreEqual(new[] { webHook.Id }, (await second.Events.AppendAsync(Event(4))).Queued.ToArray(), "released: wake a lane again");
+    }
+
+    [TestMethod]
+    public async Task A_release_waits_for_a_publish_that_is_committing_and_counts_its_event()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+        var lease = (await first.Lanes.TryClaimAsync(webHook.Id))!;
+
+        // A publish in flight, stopped inside its transaction after it locked the stream (as a group commit does).
+        await using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        await connection.OpenAsync();
+        await using var publish = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand(
+            "SELECT id FROM streams WHERE account = 'acme' AND event = 'optin_finalized' FOR UPDATE; UPDATE streams SET last_seq = last_seq + 1 WHERE account = 'acme'",
+            connection, publish))
+            await command.ExecuteNonQueryAsync();
+
+        var release = first.Lanes.ReleaseAsync(lease, null);
+        await using (var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE OF s%'", connection))
+        {
+            using var deadline = new CancellationTokenSource(Deadline);
+            while ((long)(await waiting.ExecuteScalarAsync(deadline.Token))! == 0) await Task.Delay(20, deadline.Token);
+        }
+        Assert.IsFalse(release.IsCompleted, "the release waits for the publish's lock");
+        await publish.CommitAsync();
+        Assert.AreEqual(1L, await release.WaitAsync(Deadline), "and then sees its head");
+    }
+
+    [TestMethod]
     public async Task A_lane_has_one_owner_across_instances()
     {
         var (first, second) = await TwoInstancesAsync();

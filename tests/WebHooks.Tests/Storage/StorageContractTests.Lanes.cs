@@ -28,6 +28,22 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task A_release_tells_the_head_it_leaves_behind_and_a_lost_lane_tells_nothing()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+        await PublishAsync(T0.AddMinutes(1));
+        var lease = await ClaimAsync(webHook.Id);
+        await PublishAsync(T0.AddMinutes(2)); // after the claim: the lane has not read it
+
+        Assert.AreEqual(2L, await Store.Lanes.ReleaseAsync(lease, lease.WebHook.Progress with { Offset = new DeliveryOffset(1) }));
+        Assert.IsNull(await Store.Lanes.ReleaseAsync(lease, null), "released already: the lane is not held");
+
+        var next = await ClaimAsync(webHook.Id);
+        Assert.AreEqual(2L, await Store.Lanes.ReleaseAsync(next, null));
+    }
+
+    [TestMethod]
     public async Task Concurrent_claims_have_one_winner()
     {
         await AddAccountAsync();
