@@ -16,13 +16,14 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
         groupCommit.AppendAsync(newEvent, cancellationToken);
 
     /// <summary>
-    /// The appends of a group commit, inside the caller's transaction, in two round trips: one takes the row locks of the
-    /// batch's streams (in one order, so that concurrent batches do not deadlock) and reads their webhooks; one writes
-    /// every event, stream head and ring slot. A batch that needs more decisions (an idempotency key, or a webhook whose
-    /// buffer may close) goes event by event through <see cref="AppendInAsync"/>, under the locks taken already.
+    /// The appends of a group commit and their wake-up, inside the caller's transaction, in two round trips: one takes the
+    /// row locks of the batch's streams (in one order, so that concurrent batches do not deadlock) and reads their
+    /// webhooks; one writes every event, stream head and ring slot, and the NOTIFY. A batch that needs more decisions (an
+    /// idempotency key, or a webhook whose buffer may close) goes event by event through <see cref="AppendInAsync"/>,
+    /// under the locks taken already. <paramref name="lanesHere"/>: this instance wakes its own lanes (see <see cref="Wakeups"/>).
     /// </summary>
-    internal static async Task<(Appended[] Appended, IReadOnlyList<int> Wake)> AppendBatchInAsync(
-        NpgsqlConnection c, NpgsqlTransaction tx, string instance, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
+    internal static async Task<Appended[]> AppendBatchInAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, string instance, bool lanesHere, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
     {
         var keys = batch.Select(e => (e.Account, e.Event)).Distinct().ToList();
         var accounts = keys.Select(k => k.Account).ToArray();
@@ -70,7 +71,8 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 appended[i] = one;
                 wake.AddRange(woken);
             }
-            return (appended, wake);
+            await Wakeups.NotifyAsync(c, tx, instance, wake, appended: lanesHere, cancellationToken);
+            return appended;
         }
 
         var results = new Appended[batch.Count];
@@ -117,8 +119,9 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 """, ("ids", heads.Select(h => h.Id).ToArray()), ("heads", heads.Select(h => h.Head).ToArray()),
                 ("last_published", heads.Select(h => h.LastPublished!.Value).ToArray())));
         }
+        if (Wakeups.Statement(instance, lanesHere, allWoken) is { } notify) write.BatchCommands.Add(notify);
         await write.ExecuteNonQueryAsync(cancellationToken);
-        return (results, [.. allWoken]);
+        return results;
     }
 
     /// <summary>Publish times never go back within a stream, whatever the instances' clocks say.</summary>

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Npgsql;
-using WebHooks.Storage.PostgreSql.Signals;
 
 namespace WebHooks.Storage.PostgreSql;
 
@@ -52,12 +51,9 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAs
     {
         try
         {
-            var results = await database.InTransactionAsync(async (c, tx) =>
-            {
-                var (appended, wake) = await EventStore.AppendBatchInAsync(c, tx, database.Instance, [.. batch.Select(p => p.Event)], CancellationToken.None);
-                await Wakeups.NotifyAsync(c, tx, database.Instance, wake, appended: lanesHere(), CancellationToken.None);
-                return appended;
-            }, CancellationToken.None);
+            var results = await database.InTransactionAsync((c, tx) =>
+                EventStore.AppendBatchInAsync(c, tx, database.Instance, lanesHere(), [.. batch.Select(p => p.Event)], CancellationToken.None),
+                CancellationToken.None);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             return true;
         }

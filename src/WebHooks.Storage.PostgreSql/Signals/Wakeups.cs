@@ -25,10 +25,17 @@ internal static class Wakeups
     public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
         bool appended, CancellationToken cancellationToken)
     {
+        if (Statement(sender, appended, webHookIds) is not { } notify) return;
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The NOTIFY as a statement, to go in a batch with others (one round trip); null when there is nobody to wake.</summary>
+    public static NpgsqlBatchCommand? Statement(string sender, bool appended, IEnumerable<int> webHookIds)
+    {
         var ids = webHookIds.Distinct().ToList();
-        if (ids.Count == 0) return;
-        await connection.Command($"SELECT pg_notify({Channel}, @payload)", transaction)
-            .With("payload", Payload(sender, appended, ids)).ExecuteAsync(cancellationToken);
+        if (ids.Count == 0) return null;
+        return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, appended, ids)) } };
     }
 
     /// <summary>Sender, kind and ids; no ids (a change of "everything") when they would not fit.</summary>
