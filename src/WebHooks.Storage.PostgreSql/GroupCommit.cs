@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 
 namespace WebHooks.Storage.PostgreSql;
@@ -11,39 +10,26 @@ namespace WebHooks.Storage.PostgreSql;
 /// several instances do not deadlock on them; a batch that the server refuses for any other reason is run again one
 /// append per transaction, so that one bad publish fails alone.
 /// </summary>
-internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAsyncDisposable
+internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : Batches<GroupCommit.Pending>(MaxBatch)
 {
     /// <summary>Appends per transaction at most: enough to absorb every publisher of a busy instance, small enough to keep locks short.</summary>
     private const int MaxBatch = 128;
-
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _starting = new();
-    private Task? _loop;
 
     public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(newEvent);
-        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PostgreSqlStorage));
-        if (_loop is null)
-            lock (_starting)
-                _loop ??= Task.Run(CommitLoopAsync);
+        Enqueue(pending);
         // A caller that gives up does not take its event back: it may be committed all the same, as with one transaction.
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task CommitLoopAsync()
+    protected override async Task HandleAsync(List<Pending> batch)
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            // OrderBy is stable: a stream's publishes keep their arrival order.
-            List<Pending> ordered = [.. batch.OrderBy(p => p.Event.Account, StringComparer.Ordinal).ThenBy(p => p.Event.Event, StringComparer.Ordinal)];
-            if (!await TryCommitAsync(ordered, failAll: ordered.Count == 1))
-                foreach (var one in ordered) await TryCommitAsync([one], failAll: true);
-        }
+        // OrderBy is stable: a stream's publishes keep their arrival order.
+        List<Pending> ordered = [.. batch.OrderBy(p => p.Event.Account, StringComparer.Ordinal).ThenBy(p => p.Event.Event, StringComparer.Ordinal)];
+        if (!await TryCommitAsync(ordered, failAll: ordered.Count == 1))
+            foreach (var one in ordered) await TryCommitAsync([one], failAll: true);
     }
 
     /// <summary>Appends the batch in one transaction and completes its callers; false (nobody completed) when it failed and may be retried apart.</summary>
@@ -70,16 +56,7 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : IAs
         }
     }
 
-    /// <summary>Commits what is queued, then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        Task? loop;
-        lock (_starting) loop = _loop;
-        if (loop is not null) await loop;
-    }
-
-    private sealed class Pending(NewEvent e)
+    internal sealed class Pending(NewEvent e)
     {
         public NewEvent Event { get; } = e;
         public TaskCompletionSource<Appended> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

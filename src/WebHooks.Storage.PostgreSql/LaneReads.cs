@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace WebHooks.Storage.PostgreSql;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// per delivered event, as many as the publishes' own. Each read sees what was committed when its statement ran, as
 /// one read alone would.
 /// </summary>
-internal sealed class LaneReads(Database database) : IAsyncDisposable
+internal sealed class LaneReads(Database database) : Batches<LaneReads.Pending>(MaxBatch)
 {
     /// <summary>Reads per statement at most: a busy instance runs a few hundred lanes at most, and each returns ≤ its own max.</summary>
     private const int MaxBatch = 64;
@@ -27,38 +25,25 @@ internal sealed class LaneReads(Database database) : IAsyncDisposable
         ORDER BY r.i, e.seq
         """;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _starting = new();
-    private Task? _loop;
-
     /// <summary>The events of the webhook's stream after <paramref name="after"/> and up to <paramref name="upTo"/>, in order, at most <paramref name="max"/>.</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(webHookId, after, upTo, max);
-        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PostgreSqlStorage));
-        if (_loop is null)
-            lock (_starting)
-                _loop ??= Task.Run(ReadLoopAsync);
+        Enqueue(pending);
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task ReadLoopAsync()
+    protected override async Task HandleAsync(List<Pending> batch)
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            try
-            {
-                var found = await ReadBatchAsync(batch);
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(found[i]);
-            }
-            catch (Exception e)
-            {
-                foreach (var pending in batch) pending.Done.TrySetException(e);
-            }
+            var found = await ReadBatchAsync(batch);
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(found[i]);
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Done.TrySetException(e);
         }
     }
 
@@ -73,16 +58,7 @@ internal sealed class LaneReads(Database database) : IAsyncDisposable
         return found;
     }
 
-    /// <summary>Answers what is queued, then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        Task? loop;
-        lock (_starting) loop = _loop;
-        if (loop is not null) await loop;
-    }
-
-    private sealed record Pending(int WebHookId, long After, long UpTo, int Max)
+    internal sealed record Pending(int WebHookId, long After, long UpTo, int Max)
     {
         public TaskCompletionSource<IReadOnlyList<StoredEvent>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
