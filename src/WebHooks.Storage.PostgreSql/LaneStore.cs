@@ -63,20 +63,24 @@ internal sealed class LaneStore(Database database, TimeSpan leaseDuration) : ILa
         database.RunAsync(c =>
         {
             var command = progress is null
-                ? c.Command("""
+                ? c.Command($"""
                     UPDATE webhooks w SET lease_owner = NULL, lease_token = NULL, lease_until = NULL
-                    FROM (SELECT s.last_seq FROM streams s JOIN webhooks o ON o.stream_id = s.id WHERE o.id = @id FOR SHARE OF s) s
+                    {StreamHeadLocked}
                     WHERE w.id = @id AND w.lease_token = @token
                     RETURNING s.last_seq
                     """)
                 : c.Command($"""
                     UPDATE webhooks w SET {WebHookRows.SetProgress}, lease_owner = NULL, lease_token = NULL, lease_until = NULL
-                    FROM (SELECT s.last_seq FROM streams s JOIN webhooks o ON o.stream_id = s.id WHERE o.id = @id FOR SHARE OF s) s
+                    {StreamHeadLocked}
                     WHERE w.id = @id AND w.lease_token = @token AND w.active
                     RETURNING s.last_seq
                     """).WithProgress(progress);
             return command.With("id", lease.WebHookId).With("token", lease.Token).ScalarAsync<long?>(cancellationToken);
         }, cancellationToken);
+
+    /// <summary>The head of the stream of webhook <c>@id</c>, as <c>s.last_seq</c>, under a share lock on the stream row.</summary>
+    private const string StreamHeadLocked =
+        "FROM (SELECT s.last_seq FROM streams s JOIN webhooks o ON o.stream_id = s.id WHERE o.id = @id FOR SHARE OF s) s";
 
     public Task<Notification?> DeactivateAsync(LaneLease lease, DeliveryProgress progress, NewNotification notification,
         CancellationToken cancellationToken = default) =>

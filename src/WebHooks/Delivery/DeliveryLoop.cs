@@ -327,8 +327,7 @@ public sealed class DeliveryLoop(
         try
         {
             var head = await storage.Lanes.ReleaseAsync(lease, progress == saved ? null : progress, CancellationToken.None);
-            var current = progress ?? saved ?? lease.WebHook.Progress;
-            return head is { } h && current.Offset.HasWork(h) && !(current.NextAttemptAt > time.GetUtcNow().UtcDateTime);
+            return head is { } h && progress is not null && progress.Offset.HasWork(h) && !(progress.NextAttemptAt > time.GetUtcNow().UtcDateTime);
         }
         catch (Exception e)
         {

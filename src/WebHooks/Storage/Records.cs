@@ -113,7 +113,10 @@ public sealed record NewEvent(
     DateTime Now, TimeSpan BufferPeriod, TimeSpan IdempotencyWindow);
 
 /// <param name="WebHooks">How many webhooks the event was queued or buffered for.</param>
-/// <param name="Queued">The active webhooks it was queued for: their lanes are woken.</param>
+/// <param name="Queued">
+/// The active webhooks it was queued for whose lanes the appending instance wakes: all of them, but on PostgreSQL those
+/// that another live instance holds (that instance hears the wake-up and delivers).
+/// </param>
 /// <param name="Dropped">Deactivated webhooks past their buffer period, for which it was not kept.</param>
 /// <param name="Repeated">An earlier publish with the same idempotency key: its reply, and nothing stored.</param>
 public sealed record Appended(string EventId, int WebHooks, IReadOnlyList<int> Queued, IReadOnlyList<int> Dropped, bool Repeated = false);
