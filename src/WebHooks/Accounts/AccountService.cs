@@ -24,22 +24,12 @@ public sealed class AccountService(
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset Until)> _verified = new();
 
-    // Within a second of a successful login, the same name, password and client address log in again without reading
-    // the storage: on PostgreSQL that read was a round trip per call, as many as the publishes' own. Keyed by the
-    // throttle key, so that a failure from that address ends it at once (the throttle then counts as before). What
-    // another instance changes meanwhile (the account removed, the address throttled there) counts here within the second.
-    private static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<string, (string CacheKey, DateTimeOffset Until)> _fresh = new();
-
     /// <summary>The account's (normalised) name when the credentials are right and the login is not throttled; else null.</summary>
     public async Task<string?> AuthenticateAsync(string? name, string? password)
     {
         if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || name.Length > AccountName.MaxLength) return null;
         var account = AccountName.Normalize(name);
         var client = caller.Current;
-        var throttleKey = LoginThrottle.Key(account, client);
-        var cacheKey = CacheKey(account, password);
-        if (_fresh.TryGetValue(throttleKey, out var fresh) && fresh.CacheKey == cacheKey && fresh.Until > time.GetUtcNow()) return account;
 
         var (failures, stored) = await throttle.FailuresAndAccountAsync(account, client);
         if (throttle.IsThrottled(failures))
@@ -48,10 +38,10 @@ public sealed class AccountService(
             return null;
         }
 
+        var cacheKey = CacheKey(account, password);
         if (stored is not null && _verified.TryGetValue(cacheKey, out var hit) && hit.Hash == stored.PasswordHash && hit.Until > time.GetUtcNow())
         {
             await throttle.SucceededAsync(account, client, failures);
-            Fresh(throttleKey, cacheKey);
             return account;
         }
 
@@ -65,7 +55,6 @@ public sealed class AccountService(
         var ok = PasswordHasher.Verify(password, stored?.PasswordHash ?? DummyHash.Value) && stored is not null;
         if (!ok)
         {
-            _fresh.TryRemove(throttleKey, out _);
             failedLogins.Failed(client);
             await throttle.FailedAsync(account, client);
             logger.LogInformation("Login failed for {Account} from {Client}", account, client);
@@ -75,14 +64,7 @@ public sealed class AccountService(
         await throttle.SucceededAsync(account, client, failures);
         if (_verified.Count > 10_000) _verified.Clear();
         _verified[cacheKey] = (stored!.PasswordHash, time.GetUtcNow() + RememberFor);
-        Fresh(throttleKey, cacheKey);
         return account;
-    }
-
-    private void Fresh(string throttleKey, string cacheKey)
-    {
-        if (_fresh.Count > 10_000) _fresh.Clear();
-        _fresh[throttleKey] = (cacheKey, time.GetUtcNow() + FreshFor);
     }
 
     /// <summary>Adds an account; false when one of that name (in any spelling) exists.</summary>
@@ -102,7 +84,6 @@ public sealed class AccountService(
     public async Task<bool> RemoveAsync(string name)
     {
         var removed = await storage.Accounts.RemoveAsync(AccountName.Normalize(name));
-        _fresh.Clear();
         if (removed is null) return false;
         foreach (var id in removed) signals.Changed(id);
         logger.LogInformation("Account {Account} removed with {Count} webhooks", AccountName.Normalize(name), removed.Count);
