@@ -19,25 +19,6 @@ internal sealed class AccountStore(Database database) : IAccountStore
 
     private const string FindSql = "SELECT name, password_hash, email, created FROM accounts WHERE name = @name";
 
-    /// <summary>The failed logins under <paramref name="throttleKey"/> and the account, in one round trip (see <see cref="IWebHooksStorage.FindLoginAsync"/>).</summary>
-    public Task<(LoginFailures? Failures, Account? Account)> FindLoginAsync(string throttleKey, string name, CancellationToken cancellationToken) =>
-        database.RunAsync(async c =>
-        {
-            await using var batch = new NpgsqlBatch(c)
-            {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand(SharedState.LoginFailuresSql) { Parameters = { new("key", throttleKey) } },
-                    new NpgsqlBatchCommand(FindSql) { Parameters = { new("name", name) } },
-                },
-            };
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            var failures = await reader.ReadAsync(cancellationToken) ? SharedState.ReadLoginFailures(reader) : null;
-            await reader.NextResultAsync(cancellationToken);
-            var account = await reader.ReadAsync(cancellationToken) ? ReadAccount(reader) : null;
-            return (failures, account);
-        }, cancellationToken);
-
     public Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<Account>>(async c => await c.Command(
                 """SELECT name, password_hash, email, created FROM accounts ORDER BY name COLLATE "C" """)
@@ -85,6 +66,9 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 "UPDATE api_keys SET revoked = @now WHERE hash = @hash AND account = @account AND revoked IS NULL")
             .With("now", now).With("hash", hash).With("account", account).ExecuteAsync(cancellationToken) == 1, cancellationToken);
 
-    private static Account ReadAccount(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.NullableString(2), r.GetFieldValue<DateTime>(3));
+    internal static Account ReadAccount(NpgsqlDataReader r) => ReadAccount(r, first: 0);
+
+    /// <summary>An account from the row's columns from <paramref name="first"/> on: name, password hash, email, created.</summary>
+    internal static Account ReadAccount(NpgsqlDataReader r, int first) =>
+        new(r.GetString(first), r.GetString(first + 1), r.NullableString(first + 2), r.GetFieldValue<DateTime>(first + 3));
 }

@@ -17,11 +17,11 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
 
     private readonly NpgsqlDataSource _source;
     private readonly Database _database;
-    private readonly AccountStore _accounts;
     private readonly ChangeListener _listener;
     private readonly Migrator _migrator;
     private readonly GroupCommit _groupCommit;
     private readonly LaneReads _laneReads;
+    private readonly LoginReads _logins;
     private int _disposed;
 
     private PostgreSqlStorage(NpgsqlDataSource source, PostgreSqlStorageOptions options, ILoggerFactory loggers)
@@ -30,7 +30,8 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         _database = new Database(source, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}");
         var logger = loggers.CreateLogger<PostgreSqlStorage>();
 
-        Accounts = _accounts = new AccountStore(_database);
+        Accounts = new AccountStore(_database);
+        _logins = new LoginReads(_database);
         WebHooks = new WebHookStore(_database);
         _listener = new ChangeListener(_database, options.PollInterval, logger);
         _groupCommit = new GroupCommit(_database, () => _listener.LanesHere);
@@ -90,9 +91,9 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
     public IMaintenance Maintenance { get; }
     public IStorageSignals Signals => _listener;
 
-    /// <summary>The login's two reads in one round trip instead of two: every Basic-authenticated publish makes them.</summary>
+    /// <summary>The login's two reads in one statement, batched with the logins that come at the same time: every Basic-authenticated publish makes them.</summary>
     public Task<(LoginFailures? Failures, Account? Account)> FindLoginAsync(string throttleKey, string name, CancellationToken cancellationToken = default) =>
-        _accounts.FindLoginAsync(throttleKey, name, cancellationToken);
+        _logins.ReadAsync(throttleKey, name, cancellationToken);
 
     /// <summary>Completes once this instance listens for wake-ups (for tests that expect one).</summary>
     internal Task Listening => _listener.Listening;
@@ -104,6 +105,7 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _groupCommit.DisposeAsync();
         await _laneReads.DisposeAsync();
+        await _logins.DisposeAsync();
         await _listener.DisposeAsync();
         await _source.DisposeAsync();
     }

@@ -19,9 +19,13 @@ internal sealed class SharedState(Database database) : ISharedState
     public Task<LoginFailures?> GetLoginFailuresAsync(string key, CancellationToken cancellationToken = default) =>
         database.RunAsync(c => c.Command(LoginFailuresSql).With("key", key).SingleOrDefaultAsync(ReadLoginFailures, cancellationToken), cancellationToken);
 
-    internal const string LoginFailuresSql = "SELECT key, count, last FROM login_failures WHERE key = @key";
+    private const string LoginFailuresSql = "SELECT key, count, last FROM login_failures WHERE key = @key";
 
-    internal static LoginFailures ReadLoginFailures(NpgsqlDataReader r) => new(r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateTime>(2));
+    private static LoginFailures ReadLoginFailures(NpgsqlDataReader r) => ReadLoginFailures(r, first: 0);
+
+    /// <summary>Failed logins from the row's columns from <paramref name="first"/> on: key, count, last.</summary>
+    internal static LoginFailures ReadLoginFailures(NpgsqlDataReader r, int first) =>
+        new(r.GetString(first), r.GetInt32(first + 1), r.GetFieldValue<DateTime>(first + 2));
 
     public Task<LoginFailures> AddLoginFailureAsync(string key, DateTime now, TimeSpan window, CancellationToken cancellationToken = default) =>
         // One upsert, so that failures counted at once on several instances all count.
@@ -32,7 +36,7 @@ internal sealed class SharedState(Database database) : ISharedState
                 RETURNING key, count, last
                 """)
             .With("key", key).With("now", now).With("window_start", now - window)
-            .SingleOrDefaultAsync(r => new LoginFailures(r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateTime>(2)), cancellationToken))!,
+            .SingleOrDefaultAsync(ReadLoginFailures, cancellationToken))!,
             cancellationToken);
 
     public Task ClearLoginFailuresAsync(string key, CancellationToken cancellationToken = default) =>

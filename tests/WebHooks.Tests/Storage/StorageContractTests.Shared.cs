@@ -61,6 +61,31 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task Logins_made_at_once_each_get_their_own_account_and_failures()
+    {
+        var acme = new Account("acme", "hash-1", "ops@acme.example", T0);
+        var shop = new Account("shop", "hash-2", null, T0.AddDays(1));
+        await Store.Accounts.AddAsync(acme);
+        await Store.Accounts.AddAsync(shop);
+        for (var i = 0; i < 3; i++) await Store.Shared.AddLoginFailureAsync("acme\n10.0.0.1", T0, TimeSpan.FromMinutes(5));
+        await Store.Shared.AddLoginFailureAsync("ghost\n127.0.0.1", T0, TimeSpan.FromMinutes(5));
+
+        // Enough logins at once that a storage which batches them (PostgreSQL) answers several with one statement.
+        (string Key, string Name, (LoginFailures?, Account?) Expected)[] kinds =
+        [
+            ("acme\n127.0.0.1", "acme", (null, acme)),
+            ("acme\n10.0.0.1", "acme", (new LoginFailures("acme\n10.0.0.1", 3, T0), acme)),
+            ("shop\n10.0.0.1", "shop", (null, shop)),
+            ("ghost\n127.0.0.1", "ghost", (new LoginFailures("ghost\n127.0.0.1", 1, T0), null)),
+            ("nobody\n127.0.0.1", "nobody", (null, null)),
+        ];
+        var logins = Enumerable.Range(0, 60).Select(i => kinds[i % kinds.Length]).ToList();
+        var answers = await Task.WhenAll(logins.Select(l => Store.FindLoginAsync(l.Key, l.Name)));
+
+        for (var i = 0; i < logins.Count; i++) Assert.AreEqual(logins[i].Expected, answers[i], $"login {i} as {logins[i].Name}");
+    }
+
+    [TestMethod]
     public async Task Concurrent_login_failures_all_count()
     {
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Store.Shared.AddLoginFailureAsync("acme|::1", T0, TimeSpan.FromMinutes(5))));
