@@ -9,7 +9,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// The event log: one row per event in its stream, however many webhooks listen. Sequence numbers are assigned
 /// under the stream's row lock, so per-stream order is sequence order even when a later transaction commits first.
 /// </summary>
-internal sealed class EventStore(Database database, GroupCommit groupCommit, LaneReads laneReads) : IEventStore
+internal sealed class EventStore(Database database, GroupCommit groupCommit, LaneReads laneReads, LocalTails tails) : IEventStore
 {
     /// <summary>Durable when the task completes; concurrent publishes share transactions (<see cref="GroupCommit"/>).</summary>
     public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken = default) =>
@@ -21,9 +21,12 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
     /// webhooks; one writes every event, stream head and ring slot, and the NOTIFY. A batch that needs more decisions (an
     /// idempotency key, or a webhook whose buffer may close) goes event by event through <see cref="AppendInAsync"/>,
     /// under the locks taken already. <paramref name="lanesHere"/>: this instance wakes its own lanes (see <see cref="Wakeups"/>).
+    /// Returns each append's result and, for the tails, the events stored with their stream, in order.
+    /// <paramref name="tails"/> learns the stream of every webhook read.
     /// </summary>
-    internal static async Task<Appended[]> AppendBatchInAsync(
-        NpgsqlConnection c, NpgsqlTransaction tx, string instance, bool lanesHere, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
+    internal static async Task<(Appended[] Results, IReadOnlyList<(int Stream, StoredEvent Event)> Stored)> AppendBatchInAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, string instance, bool lanesHere, LocalTails tails, IReadOnlyList<NewEvent> batch,
+        CancellationToken cancellationToken)
     {
         var keys = batch.Select(e => (e.Account, e.Event)).Distinct().ToList();
         var accounts = keys.Select(k => k.Account).ToArray();
@@ -51,6 +54,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             while (await reader.ReadAsync(cancellationToken))
             {
                 var (webHook, streamId) = WebHookRows.ReadWithStream(reader);
+                tails.Learn(webHook.Id, streamId);
                 if (!webHooks.TryGetValue(streamId, out var list)) webHooks[streamId] = list = [];
                 list.Add(webHook);
                 if (reader.GetBoolean(WebHookRows.ColumnCount)) leasedElsewhere.Add(webHook.Id);
@@ -61,18 +65,20 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             streams.TryGetValue((e.Account, e.Event), out var stream) ? webHooks.GetValueOrDefault(stream.Id, []) : [];
         bool OneByOne(NewEvent e) => !string.IsNullOrEmpty(e.IdempotencyKey)
             || Listening(e).Any(w => !BufferRules.Keeps(w.Active, w.Deactivated, e.Now, e.BufferPeriod));
+        var stored = new List<(int Stream, StoredEvent Event)>();
         if (batch.Any(OneByOne))
         {
             var appended = new Appended[batch.Count];
             var wake = new List<int>();
             for (var i = 0; i < batch.Count; i++)
             {
-                var (one, woken) = await AppendInAsync(c, tx, instance, batch[i], cancellationToken);
+                var (one, woken, storedOne) = await AppendInAsync(c, tx, instance, batch[i], cancellationToken);
                 appended[i] = one;
                 wake.AddRange(woken);
+                if (storedOne is { } e) stored.Add(e);
             }
             await Wakeups.NotifyAsync(c, tx, instance, wake, appended: lanesHere, cancellationToken);
-            return appended;
+            return (appended, stored);
         }
 
         var results = new Appended[batch.Count];
@@ -97,6 +103,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 eventIds.Add(e.EventId);
                 published.Add(at);
                 data.Add(e.Data);
+                stored.Add((stream.Id, new StoredEvent(stream.Head, e.EventId, e.Event, at, e.Data)));
             }
             write.BatchCommands.Add(RecentStatement(e));
             var queued = Queued(kept);
@@ -121,7 +128,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
         }
         if (Wakeups.Statement(instance, lanesHere, allWoken) is { } notify) write.BatchCommands.Add(notify);
         await write.ExecuteNonQueryAsync(cancellationToken);
-        return results;
+        return (results, stored);
     }
 
     /// <summary>Publish times never go back within a stream, whatever the instances' clocks say.</summary>
@@ -150,12 +157,15 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
         ("account", e.Account), ("event", e.Event), ("kept", (long)RecentEvents.Kept), ("event_id", e.EventId),
         ("published", Sql.Utc(e.Now)), ("data", e.Data));
 
-    /// <summary>The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit.</summary>
-    internal static async Task<(Appended Appended, IReadOnlyList<int> Wake)> AppendInAsync(
+    /// <summary>
+    /// The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit; <c>Stored</c>
+    /// the event stored and its stream, if any webhook keeps it.
+    /// </summary>
+    internal static async Task<(Appended Appended, IReadOnlyList<int> Wake, (int Stream, StoredEvent Event)? Stored)> AppendInAsync(
         NpgsqlConnection c, NpgsqlTransaction tx, string instance, NewEvent e, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(e.IdempotencyKey) && await ClaimKeyAsync(c, tx, e, cancellationToken) is { } earlier)
-            return (earlier, []);
+            return (earlier, [], null);
 
         var stream = (await c.Command("SELECT id, last_seq, last_published FROM streams WHERE account = @account AND event = @event FOR UPDATE", tx)
             .With("account", e.Account).With("event", e.Event)
@@ -188,9 +198,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                     .With("head", stream.Head).With("ids", dropped.ToArray()).ExecuteAsync(cancellationToken);
         }
 
+        (int, StoredEvent)? stored = null;
         if (kept.Count > 0)
         {
             var published = PublishedAt(stream.LastPublished, e.Now);
+            stored = (stream.Id, new StoredEvent(stream.Head + 1, e.EventId, e.Event, published, e.Data));
             await c.Command("""
                     INSERT INTO events (stream_id, seq, event_id, published, data) VALUES (@stream, @seq, @event_id, @published, @data);
                     UPDATE streams SET last_seq = @seq, last_published = @published WHERE id = @stream;
@@ -207,7 +219,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
 
         var queued = Queued(kept);
         dropped.Sort();
-        return (new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], dropped), queued);
+        return (new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], dropped), queued, stored);
     }
 
     /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>
@@ -249,9 +261,11 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             .SingleOrDefaultAsync(r => new Appended(r.GetString(0), r.GetInt32(1), [], [], Repeated: true), cancellationToken);
     }
 
-    /// <summary>Batched with the other lanes' reads (<see cref="LaneReads"/>).</summary>
+    /// <summary>From this instance's memory of its appends when it holds the range whole (<see cref="LocalTails"/>); else batched with the other lanes' reads (<see cref="LaneReads"/>).</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default) =>
-        laneReads.ReadAsync(webHookId, after, upTo, max, cancellationToken);
+        tails.TryRead(webHookId, after, upTo, max, out var held)
+            ? Task.FromResult(held)
+            : laneReads.ReadAsync(webHookId, after, upTo, max, cancellationToken);
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<StoredEvent>>(async c => await c.Command("""

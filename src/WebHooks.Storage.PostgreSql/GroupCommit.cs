@@ -10,7 +10,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// several instances do not deadlock on them; a batch that the server refuses for any other reason is run again one
 /// append per transaction, so that one bad publish fails alone.
 /// </summary>
-internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : Batches<GroupCommit.Pending>(MaxBatch)
+internal sealed class GroupCommit(Database database, Func<bool> lanesHere, LocalTails tails) : Batches<GroupCommit.Pending>(MaxBatch)
 {
     /// <summary>Appends per transaction at most: enough to absorb every publisher of a busy instance, small enough to keep locks short.</summary>
     private const int MaxBatch = 128;
@@ -37,9 +37,12 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere) : Bat
     {
         try
         {
-            var results = await database.InTransactionAsync((c, tx) =>
-                EventStore.AppendBatchInAsync(c, tx, database.Instance, lanesHere(), [.. batch.Select(p => p.Event)], CancellationToken.None),
+            var epoch = tails.Epoch;
+            var (results, stored) = await database.InTransactionAsync((c, tx) =>
+                EventStore.AppendBatchInAsync(c, tx, database.Instance, lanesHere(), tails, [.. batch.Select(p => p.Event)], CancellationToken.None),
                 CancellationToken.None);
+            // Committed: into memory before the callers hear (they wake the lanes that read it).
+            tails.Add(stored, epoch);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             return true;
         }

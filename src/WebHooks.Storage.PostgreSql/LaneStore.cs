@@ -8,7 +8,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// <c>WHERE id = @id AND lease_token = @token</c>, so an instance whose lease expired and was taken over writes
 /// nothing (0 rows: the lane is lost). Each call is one short statement: no transaction spans an HTTP call.
 /// </summary>
-internal sealed class LaneStore(Database database, TimeSpan leaseDuration) : ILaneStore
+internal sealed class LaneStore(Database database, TimeSpan leaseDuration, LocalTails tails) : ILaneStore
 {
     public TimeSpan LeaseDuration => leaseDuration;
 
@@ -42,7 +42,9 @@ internal sealed class LaneStore(Database database, TimeSpan leaseDuration) : ILa
                     """))
                 .With("owner", database.Instance).With("token", token).With("lease", leaseDuration).With("id", webHookId)
                 .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
-            return webHook is null ? null : new LaneLease(webHookId, token, webHook);
+            if (webHook is null) return null;
+            tails.Claimed(webHookId);
+            return new LaneLease(webHookId, token, webHook);
         }, cancellationToken);
 
     public Task<WebHookRecord?> SaveAsync(LaneLease lease, DeliveryProgress progress, CancellationToken cancellationToken = default) =>

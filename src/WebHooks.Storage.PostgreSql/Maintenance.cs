@@ -4,7 +4,7 @@ using WebHooks.Lifecycle;
 namespace WebHooks.Storage.PostgreSql;
 
 /// <summary>Retention, leadership of periodic jobs, the health check and the backlog metric.</summary>
-internal sealed class Maintenance(Database database, ILogger logger) : IMaintenance
+internal sealed class Maintenance(Database database, LocalTails tails, ILogger logger) : IMaintenance
 {
     /// <summary>Events deleted per statement, so that retention never holds long locks or a long transaction.</summary>
     private const int DeleteChunk = 5000;
@@ -25,6 +25,8 @@ internal sealed class Maintenance(Database database, ILogger logger) : IMaintena
             // Outside the stream's lock: an offset only moves forward, and a new webhook starts at the head, so a
             // range that no webhook needs now is never needed again.
             foreach (var (after, upTo) in unneeded) deletedEvents += await DeleteRangeAsync(stream, after, upTo, cancellationToken);
+            // No lane reads a range that nobody needs, but a read of one answers as the storage does: nothing.
+            if (unneeded.Count > 0) tails.ForgetStream(stream);
         }
 
         var (idempotency, attempts) = await database.RunAsync(async c =>

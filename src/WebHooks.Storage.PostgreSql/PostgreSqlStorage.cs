@@ -33,15 +33,16 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         Accounts = new AccountStore(_database);
         _logins = new LoginReads(_database);
         WebHooks = new WebHookStore(_database);
-        _listener = new ChangeListener(_database, options.PollInterval, logger);
-        _groupCommit = new GroupCommit(_database, () => _listener.LanesHere);
+        var tails = new LocalTails();
+        _listener = new ChangeListener(_database, options.PollInterval, tails, logger);
+        _groupCommit = new GroupCommit(_database, () => _listener.LanesHere, tails);
         _laneReads = new LaneReads(_database);
-        Events = new EventStore(_database, _groupCommit, _laneReads);
-        Lanes = new LaneStore(_database, options.LeaseDuration);
+        Events = new EventStore(_database, _groupCommit, _laneReads, tails);
+        Lanes = new LaneStore(_database, options.LeaseDuration, tails);
         Notifications = new NotificationStore(_database);
         Attempts = new AttemptStore(_database);
         Shared = new SharedState(_database);
-        Maintenance = new Maintenance(_database, logger);
+        Maintenance = new Maintenance(_database, tails, logger);
         _migrator = new Migrator(_database, logger);
     }
 

@@ -15,14 +15,16 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly Database _database;
+    private readonly LocalTails _tails;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
 
-    public ChangeListener(Database database, TimeSpan pollInterval, ILogger logger)
+    public ChangeListener(Database database, TimeSpan pollInterval, LocalTails tails, ILogger logger)
     {
         _database = database;
+        _tails = tails;
         _logger = logger;
         PollInterval = pollInterval;
         using (ExecutionContext.SuppressFlow()) _loop = Task.Run(RunAsync);
@@ -54,13 +56,16 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 connection.Notification += (_, e) =>
                 {
                     var (sender, appended, ids) = Wakeups.Parse(e.Payload);
-                    if (sender != _database.Instance) Raise(ids, appended);
+                    if (sender == _database.Instance) return;
+                    _tails.Forget(ids); // before the lanes hear it: what the sender wrote is in the storage, not in our memory
+                    Raise(ids, appended);
                 };
                 var channel = await connection.Command($"SELECT {Wakeups.Channel}").ScalarAsync<string>(_stop.Token)
                     ?? throw new InvalidOperationException("no schema of the search path exists");
                 await connection.Command($"LISTEN \"{channel.Replace("\"", "\"\"")}\"").ExecuteAsync(_stop.Token);
 
                 if (failures > 0) _logger.LogInformation("Listening for wake-ups from other instances again");
+                _tails.Listening();
                 if (connectedBefore) Raise([]); // what was sent while we were away is lost
                 connectedBefore = true;
                 failures = 0;
@@ -79,6 +84,7 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
             }
             catch (Exception e)
             {
+                _tails.Deaf();
                 // One warning per outage, not one per retry.
                 if (failures++ == 0)
                     _logger.LogWarning("Lost the LISTEN connection for wake-ups from other instances ({Reason}); reconnecting, polling meanwhile",

@@ -107,6 +107,44 @@ public sealed class PostgreSqlStorageTests
         CollectionAssert.AreEqual(new[] { webHook.Id }, (await second.Events.AppendAsync(Event(4))).Queued.ToArray(), "released: wake a lane again");
     }
 
+    /// <summary>
+    /// A lane reads what its own instance appended from memory, and what another appended from the storage once the
+    /// other's wake-up is heard. The events' rows are deleted behind the storages' backs to tell the two apart.
+    /// </summary>
+    [TestMethod]
+    public async Task An_instance_reads_its_own_appends_from_memory_and_the_others_from_the_storage()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+        await Task.WhenAll(first.Listening, second.Listening).WaitAsync(Deadline);
+        for (var n = 1; n <= 3; n++) await first.Events.AppendAsync(Event(n));
+        await DeleteEventsAsync();
+
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, Sequences(await first.Events.ReadAsync(webHook.Id, 1, long.MaxValue, 100)), "from memory");
+        Assert.IsEmpty(await second.Events.ReadAsync(webHook.Id, 1, long.MaxValue, 100), "the second appended none of them");
+
+        // The second appends after the first's last: no gap the first could see, but its wake-up sends the first to the storage.
+        await second.Events.AppendAsync(Event(4));
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (Sequences(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100)) is not [4])
+            await Task.Delay(20, deadline.Token); // until the wake-up is heard; fails by cancellation at the deadline
+
+        await first.Events.AppendAsync(Event(5));
+        await DeleteEventsAsync();
+        CollectionAssert.AreEqual(new long[] { 5 }, Sequences(await first.Events.ReadAsync(webHook.Id, 4, long.MaxValue, 100)), "its own again, from memory");
+        Assert.IsEmpty(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100), "4 is not in memory: the storage answers (now empty)");
+    }
+
+    private async Task DeleteEventsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        await connection.OpenAsync();
+        await using var delete = new NpgsqlCommand("DELETE FROM events", connection);
+        await delete.ExecuteNonQueryAsync();
+    }
+
+    private static long[] Sequences(IReadOnlyList<StoredEvent> events) => [.. events.Select(e => e.Sequence)];
+
     [TestMethod]
     public async Task A_release_waits_for_a_publish_that_is_committing_and_counts_its_event()
     {

@@ -1,9 +1,8 @@
 using WebHooks.Storage;
-using WebHooks.Storage.LiteDb;
 
 namespace WebHooks.Tests.Storage;
 
-/// <summary>The LiteDB adapter's memory of recent events answers only for ranges it holds whole; otherwise the file is read.</summary>
+/// <summary>The adapters' memory of recent events answers only for ranges it holds whole; otherwise the storage is read.</summary>
 [TestClass]
 [TestCategory("Unit")]
 public sealed class StreamTailsTests

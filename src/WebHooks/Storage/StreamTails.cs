@@ -1,13 +1,13 @@
-namespace WebHooks.Storage.LiteDb;
+namespace WebHooks.Storage;
 
 /// <summary>
 /// The last events of each stream, kept in memory once they are durable, so that lanes that read what was just
-/// published read memory instead of the file: all the lanes of a fan-out read the same events, and a lane that keeps
-/// up reads only recent ones. A lane that is further behind (a replay, a backlog) reads the file as before.
+/// published read memory instead of the storage: all the lanes of a fan-out read the same events, and a lane that keeps
+/// up reads only recent ones. A lane that is further behind (a replay, a backlog) reads the storage as before.
 /// </summary>
 /// <remarks>
-/// Filled on the writer thread after the group commit's fdatasync, in sequence order, so it never holds an event that
-/// was not acknowledged. A stream holds its last <see cref="PerStream"/> events; all streams together at most
+/// Filled by the storage once a group commit is durable, in sequence order, so it never holds an event that was not
+/// acknowledged (LiteDB: on the writer thread after the fdatasync; PostgreSQL: <c>LocalTails</c>). A stream holds its last <see cref="PerStream"/> events; all streams together at most
 /// <see cref="MaxBytes"/> of data (over that, everything is dropped and refills with the streams in use).
 /// </remarks>
 internal sealed class StreamTails
@@ -19,7 +19,7 @@ internal sealed class StreamTails
     private readonly Dictionary<int, Ring> _streams = [];
     private long _bytes;
 
-    /// <summary>Writer thread, after the commit is durable: the next event of the stream.</summary>
+    /// <summary>After the commit is durable: the next event of the stream (one writer at a time).</summary>
     public void Add(int streamId, StoredEvent e)
     {
         lock (_lock)
@@ -36,7 +36,7 @@ internal sealed class StreamTails
 
     /// <summary>
     /// The stream's events in (<paramref name="after"/>, <paramref name="upTo"/>], at most <paramref name="max"/>, when
-    /// they are all held here; false when the file must be read. An empty answer means none is durable yet beyond
+    /// they are all held here; false when the storage must be read. An empty answer means none is durable yet beyond
     /// <paramref name="after"/> (the lane hears of the next one when it is acknowledged).
     /// </summary>
     public bool TryRead(int streamId, long after, long upTo, int max, out IReadOnlyList<StoredEvent> events)
@@ -50,7 +50,7 @@ internal sealed class StreamTails
         }
     }
 
-    /// <summary>Events of the stream were deleted (retention): its lanes read the file until new events come.</summary>
+    /// <summary>Events of the stream were deleted (retention) or written elsewhere: its lanes read the storage until new events come.</summary>
     public void Forget(int streamId)
     {
         lock (_lock)
@@ -59,7 +59,7 @@ internal sealed class StreamTails
         }
     }
 
-    /// <summary>After a rollback or a reopen: the file is read again until new events come.</summary>
+    /// <summary>After a rollback or a reopen: the storage is read again until new events come.</summary>
     public void Clear()
     {
         lock (_lock)

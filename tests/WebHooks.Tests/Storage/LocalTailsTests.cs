@@ -1,0 +1,108 @@
+using WebHooks.Storage;
+using WebHooks.Storage.PostgreSql;
+
+namespace WebHooks.Tests.Storage;
+
+/// <summary>
+/// PostgreSQL's memory of this instance's appends answers a lane only when nothing another instance wrote can be missing
+/// from it: it stops at what another instance's NOTIFY names, at a claim, and while the listener does not listen.
+/// </summary>
+[TestClass]
+[TestCategory("Unit")]
+public sealed class LocalTailsTests
+{
+    private const int Stream = 7, WebHook = 70, Sibling = 71, Other = 80, OtherStream = 8;
+
+    private static (int, StoredEvent) Event(int stream, long sequence) =>
+        (stream, new StoredEvent(sequence, $"evt_{sequence}", "optin_finalized", DateTime.UnixEpoch, "{}"));
+
+    private static LocalTails Listening()
+    {
+        var tails = new LocalTails();
+        tails.Learn(WebHook, Stream);
+        tails.Learn(Sibling, Stream);
+        tails.Learn(Other, OtherStream);
+        tails.Listening();
+        return tails;
+    }
+
+    private static long[]? Read(LocalTails tails, int webHook, long after) =>
+        tails.TryRead(webHook, after, long.MaxValue, 64, out var events) ? [.. events.Select(e => e.Sequence)] : null;
+
+    [TestMethod]
+    public void Appends_of_this_instance_are_read_from_memory_by_every_webhook_of_the_stream()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1), Event(Stream, 2), Event(OtherStream, 1)], tails.Epoch);
+
+        CollectionAssert.AreEqual(new long[] { 1, 2 }, Read(tails, WebHook, 0));
+        CollectionAssert.AreEqual(new long[] { 2 }, Read(tails, Sibling, 1));
+        CollectionAssert.AreEqual(new long[] { 1 }, Read(tails, Other, 0));
+        Assert.IsNull(Read(tails, 99, 0), "a webhook whose stream it never learnt reads the storage");
+    }
+
+    [TestMethod]
+    public void Another_instances_wake_up_sends_the_streams_it_names_to_the_storage()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1), Event(OtherStream, 1)], tails.Epoch);
+
+        tails.Forget([Sibling]);
+        Assert.IsNull(Read(tails, WebHook, 1), "the stream of the webhook named: another instance may have appended after 1");
+        CollectionAssert.AreEqual(Array.Empty<long>(), Read(tails, Other, 1), "another stream: still held");
+
+        tails.Add([Event(Stream, 3)], tails.Epoch);
+        CollectionAssert.AreEqual(new long[] { 3 }, Read(tails, WebHook, 2), "new appends are held again");
+        Assert.IsNull(Read(tails, WebHook, 1), "event 2 (the other instance's) is not");
+
+        tails.Forget([]);
+        Assert.IsNull(Read(tails, Other, 1), "a wake-up that names nobody sends every stream to the storage");
+    }
+
+    [TestMethod]
+    public void A_group_commit_that_was_committing_during_a_wake_up_does_not_fill_memory()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+
+        var epoch = tails.Epoch; // the group commit begins
+        tails.Forget([Other]); // meanwhile another instance's wake-up (it may have appended after the commit's events)
+        tails.Add([Event(Stream, 2)], epoch);
+
+        Assert.IsNull(Read(tails, WebHook, 1), "2 may not be the last event: the storage answers");
+        tails.Add([Event(Stream, 3)], tails.Epoch);
+        CollectionAssert.AreEqual(new long[] { 3 }, Read(tails, WebHook, 2), "memory starts again with the commits that began since");
+        Assert.IsNull(Read(tails, WebHook, 1));
+    }
+
+    [TestMethod]
+    public void A_lanes_first_read_after_a_claim_goes_to_the_storage()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1), Event(Stream, 2)], tails.Epoch);
+
+        tails.Claimed(WebHook);
+        Assert.IsNull(Read(tails, WebHook, 0), "another instance may have appended while no lane ran, naming nobody");
+        CollectionAssert.AreEqual(new long[] { 1, 2 }, Read(tails, WebHook, 0), "the reads after it may use memory");
+        CollectionAssert.AreEqual(new long[] { 2 }, Read(tails, Sibling, 1), "another webhook's lane was not claimed");
+    }
+
+    [TestMethod]
+    public void Memory_answers_only_while_the_listener_listens()
+    {
+        var tails = new LocalTails();
+        tails.Learn(WebHook, Stream);
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+        Assert.IsNull(Read(tails, WebHook, 0), "not listening yet");
+
+        tails.Listening();
+        Assert.IsNull(Read(tails, WebHook, 0), "what was appended before it listened is not held");
+        tails.Add([Event(Stream, 2)], tails.Epoch);
+        CollectionAssert.AreEqual(new long[] { 2 }, Read(tails, WebHook, 1));
+
+        tails.Deaf();
+        Assert.IsNull(Read(tails, WebHook, 1), "the connection was lost: notifications may be lost too");
+        tails.Add([Event(Stream, 3)], tails.Epoch);
+        Assert.IsNull(Read(tails, WebHook, 2), "not until it listens again");
+    }
+}
