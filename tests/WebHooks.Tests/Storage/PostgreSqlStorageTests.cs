@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using WebHooks.Events;
 using WebHooks.Storage;
 using WebHooks.Storage.PostgreSql;
 using WebHooks.Tests.Support;
@@ -133,6 +134,27 @@ public sealed class PostgreSqlStorageTests
         await DeleteEventsAsync();
         CollectionAssert.AreEqual(new long[] { 5 }, Sequences(await first.Events.ReadAsync(webHook.Id, 4, long.MaxValue, 100)), "its own again, from memory");
         Assert.IsEmpty(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100), "4 is not in memory: the storage answers (now empty)");
+    }
+
+    /// <summary>More than a ring's worth of one ring in one group commit: one statement, and no slot written twice.</summary>
+    [TestMethod]
+    public async Task A_group_commit_puts_the_last_of_its_events_in_the_ring_of_recent_events()
+    {
+        var (first, _) = await TwoInstancesAsync();
+        var webHook = await CreateAsync(first);
+        var batch = Enumerable.Range(1, 3 * RecentEvents.Kept).Select(Event).ToList();
+
+        await using (var connection = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await EventStore.AppendBatchInAsync(connection, transaction, "test", lanesHere: false, new LocalTails(), batch, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        CollectionAssert.AreEqual(batch.Select(e => e.EventId).Reverse().Take(RecentEvents.Kept).ToArray(),
+            (await first.Events.RecentAsync("acme", "optin_finalized", 100)).Select(e => e.EventId).ToArray());
+        Assert.HasCount(batch.Count, await first.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 1000));
     }
 
     private async Task DeleteEventsAsync()

@@ -32,6 +32,28 @@ public abstract partial class StorageContractTests
     }
 
     [TestMethod]
+    public async Task Recent_events_of_publishes_made_at_once_are_the_last_ones_in_the_streams_order()
+    {
+        await AddAccountAsync("acme");
+        await AddAccountAsync("beta");
+        var optIn = await CreateAsync("acme");
+        var beta = await CreateAsync("beta");
+
+        // Enough at once that a storage which commits publishes in groups (PostgreSQL) puts more than a ring's worth of
+        // one ring, and several rings, in one group.
+        var publishes = Enumerable.Range(1, 6 * RecentEvents.Kept).Select(i => PublishAsync(T0.AddSeconds(i), account: i % 3 == 0 ? "beta" : "acme"));
+        await Task.WhenAll(publishes);
+
+        foreach (var (account, webHook) in new[] { ("acme", optIn), ("beta", beta) })
+        {
+            var stream = await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 1000);
+            var recent = await Store.Events.RecentAsync(account, OptIn, 100);
+            CollectionAssert.AreEqual(stream.Select(e => e.EventId).Reverse().Take(RecentEvents.Kept).ToArray(), recent.Select(e => e.EventId).ToArray(),
+                $"{account}: the last ones of the stream, newest first");
+        }
+    }
+
+    [TestMethod]
     public async Task Recent_events_keep_their_data_byte_for_byte()
     {
         await AddAccountAsync();
