@@ -105,6 +105,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 data.Add(e.Data);
                 stored.Add((stream.Id, new StoredEvent(stream.Head, e.EventId, e.Event, at, e.Data)));
             }
+            write.BatchCommands.Add(RecentStatement(e));
             var queued = Queued(kept);
             allWoken.UnionWith(queued);
             results[i] = new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], []);
@@ -125,7 +126,6 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 """, ("ids", heads.Select(h => h.Id).ToArray()), ("heads", heads.Select(h => h.Head).ToArray()),
                 ("last_published", heads.Select(h => h.LastPublished!.Value).ToArray())));
         }
-        write.BatchCommands.Add(RecentStatement(batch));
         if (Wakeups.Statement(instance, lanesHere, allWoken) is { } notify) write.BatchCommands.Add(notify);
         await write.ExecuteNonQueryAsync(cancellationToken);
         return (results, stored);
@@ -153,11 +153,9 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
         return command;
     }
 
-    /// <summary>The batch's events into their rings of recent events (<see cref="RememberRecentSql"/>).</summary>
-    private static NpgsqlBatchCommand RecentStatement(IReadOnlyList<NewEvent> batch) => Statement(RememberRecentSql,
-        ("accounts", batch.Select(e => e.Account).ToArray()), ("events", batch.Select(e => e.Event).ToArray()),
-        ("event_ids", batch.Select(e => e.EventId).ToArray()), ("published", batch.Select(e => Sql.Utc(e.Now)).ToArray()),
-        ("data", batch.Select(e => e.Data).ToArray()), ("kept", (long)RecentEvents.Kept));
+    private static NpgsqlBatchCommand RecentStatement(NewEvent e) => Statement(RememberRecentSql,
+        ("account", e.Account), ("event", e.Event), ("kept", (long)RecentEvents.Kept), ("event_id", e.EventId),
+        ("published", Sql.Utc(e.Now)), ("data", e.Data));
 
     /// <summary>
     /// The append, inside the caller's transaction. <c>Wake</c> are the webhooks to signal after the commit; <c>Stored</c>
@@ -224,38 +222,23 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
         return (new Appended(e.EventId, kept.Count, [.. queued.Except(leasedElsewhere)], dropped), queued, stored);
     }
 
-    /// <summary>
-    /// Puts a batch's events in their accounts' rings of recent events, in one statement: each ring's head moves by its
-    /// events' count (its row lock taken in the batch's order of accounts and events, as the streams'), and its events
-    /// take the sequences below, in the batch's order. Only a ring's last <c>kept</c> go in, so no slot is written twice.
-    /// </summary>
-    private const string RememberRecentSql = """
-                WITH input AS (
-                    SELECT * FROM unnest(@accounts, @events, @event_ids, @published, @data) WITH ORDINALITY
-                        AS t(account, event, event_id, published, data, i)),
-                counts AS (
-                    SELECT account, event, count(*) AS n FROM input GROUP BY account, event),
-                heads AS (
-                    INSERT INTO recent_heads AS h (account, event, last_seq)
-                    SELECT account, event, n FROM counts ORDER BY account COLLATE "C", event COLLATE "C"
-                    ON CONFLICT (account, event) DO UPDATE SET last_seq = h.last_seq + excluded.last_seq
-                    RETURNING account, event, last_seq),
-                numbered AS (
-                    SELECT i.account, i.event, i.event_id, i.published, i.data, h.last_seq AS head,
-                        h.last_seq - c.n + row_number() OVER (PARTITION BY i.account, i.event ORDER BY i.i) AS seq
-                    FROM input i JOIN counts c USING (account, event) JOIN heads h USING (account, event))
-                INSERT INTO recent_events (account, event, slot, seq, event_id, published, data)
-                SELECT account, event, seq % @kept, seq, event_id, published, data FROM numbered WHERE seq > head - @kept
-                ON CONFLICT (account, event, slot) DO UPDATE
-                    SET seq = excluded.seq, event_id = excluded.event_id, published = excluded.published, data = excluded.data
-                """;
-
     /// <summary>Puts the event in the account's ring of recent events of its type, in one round trip.</summary>
     private static async Task RememberRecentAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewEvent e, CancellationToken cancellationToken)
     {
-        await using var remember = new NpgsqlBatch(c, tx) { BatchCommands = { RecentStatement([e]) } };
+        await using var remember = new NpgsqlBatch(c, tx) { BatchCommands = { RecentStatement(e) } };
         await remember.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private const string RememberRecentSql = """
+                WITH head AS (
+                    INSERT INTO recent_heads AS h (account, event, last_seq) VALUES (@account, @event, 1)
+                    ON CONFLICT (account, event) DO UPDATE SET last_seq = h.last_seq + 1
+                    RETURNING last_seq)
+                INSERT INTO recent_events (account, event, slot, seq, event_id, published, data)
+                SELECT @account, @event, last_seq % @kept, last_seq, @event_id, @published, @data FROM head
+                ON CONFLICT (account, event, slot) DO UPDATE
+                    SET seq = excluded.seq, event_id = excluded.event_id, published = excluded.published, data = excluded.data
+                """;
 
     /// <summary>
     /// Takes the idempotency key for this publish, or returns the earlier reply when it is taken and not expired.

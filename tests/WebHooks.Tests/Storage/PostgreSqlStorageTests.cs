@@ -136,7 +136,7 @@ public sealed class PostgreSqlStorageTests
         Assert.IsEmpty(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100), "4 is not in memory: the storage answers (now empty)");
     }
 
-    /// <summary>More than a ring's worth of one ring in one group commit: one statement, and no slot written twice.</summary>
+    /// <summary>More than a ring's worth of one ring in one group commit: the ring keeps the last ones, in order.</summary>
     [TestMethod]
     public async Task A_group_commit_puts_the_last_of_its_events_in_the_ring_of_recent_events()
     {
