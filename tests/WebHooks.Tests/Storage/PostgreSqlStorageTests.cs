@@ -184,8 +184,11 @@ public sealed class PostgreSqlStorageTests
             await command.ExecuteNonQueryAsync();
 
         var release = first.Lanes.ReleaseAsync(lease, null);
+        // Watched from another connection: inside a transaction PostgreSQL reads pg_stat_activity once and keeps that snapshot.
+        await using var watcher = new NpgsqlConnection(_schema.ConnectionString);
+        await watcher.OpenAsync();
         await using (var waiting = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE OF s%'", connection))
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE OF s%'", watcher))
         {
             using var deadline = new CancellationTokenSource(Deadline);
             while ((long)(await waiting.ExecuteScalarAsync(deadline.Token))! == 0) await Task.Delay(20, deadline.Token);
