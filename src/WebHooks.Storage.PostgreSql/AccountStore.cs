@@ -66,7 +66,7 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 "UPDATE api_keys SET revoked = @now WHERE hash = @hash AND account = @account AND revoked IS NULL")
             .With("now", now).With("hash", hash).With("account", account).ExecuteAsync(cancellationToken) == 1, cancellationToken);
 
-    internal static Account ReadAccount(NpgsqlDataReader r) => ReadAccount(r, first: 0);
+    private static Account ReadAccount(NpgsqlDataReader r) => ReadAccount(r, first: 0);
 
     /// <summary>An account from the row's columns from <paramref name="first"/> on: name, password hash, email, created.</summary>
     internal static Account ReadAccount(NpgsqlDataReader r, int first) =>

@@ -10,24 +10,17 @@ namespace WebHooks.Storage.PostgreSql;
 /// several instances do not deadlock on them; a batch that the server refuses for any other reason is run again one
 /// append per transaction, so that one bad publish fails alone.
 /// </summary>
-internal sealed class GroupCommit(Database database, Func<bool> lanesHere, LocalTails tails) : Batches<GroupCommit.Pending>(MaxBatch)
+internal sealed class GroupCommit(Database database, Func<bool> lanesHere, LocalTails tails) : Batches<NewEvent, Appended>(MaxBatch)
 {
     /// <summary>Appends per transaction at most: enough to absorb every publisher of a busy instance, small enough to keep locks short.</summary>
     private const int MaxBatch = 128;
 
-    public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(newEvent);
-        Enqueue(pending);
-        // A caller that gives up does not take its event back: it may be committed all the same, as with one transaction.
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task<Appended> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken) => SubmitAsync(newEvent, cancellationToken);
 
     protected override async Task HandleAsync(List<Pending> batch)
     {
         // OrderBy is stable: a stream's publishes keep their arrival order.
-        List<Pending> ordered = [.. batch.OrderBy(p => p.Event.Account, StringComparer.Ordinal).ThenBy(p => p.Event.Event, StringComparer.Ordinal)];
+        List<Pending> ordered = [.. batch.OrderBy(p => p.Item.Account, StringComparer.Ordinal).ThenBy(p => p.Item.Event, StringComparer.Ordinal)];
         if (!await TryCommitAsync(ordered, failAll: ordered.Count == 1))
             foreach (var one in ordered) await TryCommitAsync([one], failAll: true);
     }
@@ -39,7 +32,7 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere, Local
         {
             var epoch = tails.Epoch;
             var (results, stored) = await database.InTransactionAsync((c, tx) =>
-                EventStore.AppendBatchInAsync(c, tx, database.Instance, lanesHere(), tails, [.. batch.Select(p => p.Event)], CancellationToken.None),
+                EventStore.AppendBatchInAsync(c, tx, database.Instance, lanesHere(), tails, [.. batch.Select(p => p.Item)], CancellationToken.None),
                 CancellationToken.None);
             // Committed: into memory before the callers hear (they wake the lanes that read it).
             tails.Add(stored, epoch);
@@ -57,11 +50,5 @@ internal sealed class GroupCommit(Database database, Func<bool> lanesHere, Local
             foreach (var pending in batch) pending.Done.TrySetException(e);
             return true;
         }
-    }
-
-    internal sealed class Pending(NewEvent e)
-    {
-        public NewEvent Event { get; } = e;
-        public TaskCompletionSource<Appended> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

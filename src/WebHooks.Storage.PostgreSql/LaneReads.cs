@@ -7,7 +7,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// per delivered event, as many as the publishes' own. Each read sees what was committed when its statement ran, as
 /// one read alone would.
 /// </summary>
-internal sealed class LaneReads(Database database) : Batches<LaneReads.Pending>(MaxBatch)
+internal sealed class LaneReads(Database database) : Batches<LaneReads.Read, IReadOnlyList<StoredEvent>>(MaxBatch)
 {
     /// <summary>Reads per statement at most: a busy instance runs a few hundred lanes at most, and each returns ≤ its own max.</summary>
     private const int MaxBatch = 64;
@@ -26,40 +26,21 @@ internal sealed class LaneReads(Database database) : Batches<LaneReads.Pending>(
         """;
 
     /// <summary>The events of the webhook's stream after <paramref name="after"/> and up to <paramref name="upTo"/>, in order, at most <paramref name="max"/>.</summary>
-    public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(webHookId, after, upTo, max);
-        Enqueue(pending);
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken) =>
+        SubmitAsync(new Read(webHookId, after, upTo, max), cancellationToken);
 
-    protected override async Task HandleAsync(List<Pending> batch)
-    {
-        try
-        {
-            var found = await ReadBatchAsync(batch);
-            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(found[i]);
-        }
-        catch (Exception e)
-        {
-            foreach (var pending in batch) pending.Done.TrySetException(e);
-        }
-    }
+    protected override Task HandleAsync(List<Pending> batch) => AnswerAsync(batch, () => ReadBatchAsync([.. batch.Select(p => p.Item)]));
 
-    private async Task<List<StoredEvent>[]> ReadBatchAsync(List<Pending> batch)
+    private async Task<IReadOnlyList<StoredEvent>[]> ReadBatchAsync(IReadOnlyList<Read> reads)
     {
         var rows = await database.RunAsync(c => c.Command(Sql)
-            .With("ids", batch.Select(p => p.WebHookId).ToArray()).With("afters", batch.Select(p => p.After).ToArray())
-            .With("up_tos", batch.Select(p => p.UpTo).ToArray()).With("maxes", batch.Select(p => (long)p.Max).ToArray())
+            .With("ids", reads.Select(r => r.WebHookId).ToArray()).With("afters", reads.Select(r => r.After).ToArray())
+            .With("up_tos", reads.Select(r => r.UpTo).ToArray()).With("maxes", reads.Select(r => (long)r.Max).ToArray())
             .ListAsync(r => (Read: r.GetInt64(0) - 1, Event: EventStore.ReadEvent(r, first: 1)), CancellationToken.None), CancellationToken.None);
-        var found = batch.Select(_ => new List<StoredEvent>()).ToArray();
+        var found = reads.Select(_ => new List<StoredEvent>()).ToArray();
         foreach (var (read, e) in rows) found[read].Add(e);
         return found;
     }
 
-    internal sealed record Pending(int WebHookId, long After, long UpTo, int Max)
-    {
-        public TaskCompletionSource<IReadOnlyList<StoredEvent>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    internal sealed record Read(int WebHookId, long After, long UpTo, int Max);
 }

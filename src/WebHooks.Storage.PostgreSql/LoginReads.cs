@@ -7,7 +7,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// Each login still reads the storage, and sees what was committed when its statement ran: an account removed or a
 /// throttle counted on another instance counts here at once (spec 9).
 /// </summary>
-internal sealed class LoginReads(Database database) : Batches<LoginReads.Pending>(MaxBatch)
+internal sealed class LoginReads(Database database) : Batches<(string ThrottleKey, string Name), (LoginFailures? Failures, Account? Account)>(MaxBatch)
 {
     /// <summary>Logins per statement at most: about one per concurrent request.</summary>
     private const int MaxBatch = 64;
@@ -21,34 +21,15 @@ internal sealed class LoginReads(Database database) : Batches<LoginReads.Pending
         """;
 
     /// <summary>The failed logins under <paramref name="throttleKey"/> and the account named <paramref name="name"/>.</summary>
-    public Task<(LoginFailures? Failures, Account? Account)> ReadAsync(string throttleKey, string name, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(throttleKey, name);
-        Enqueue(pending);
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task<(LoginFailures? Failures, Account? Account)> ReadAsync(string throttleKey, string name, CancellationToken cancellationToken) =>
+        SubmitAsync((throttleKey, name), cancellationToken);
 
-    protected override async Task HandleAsync(List<Pending> batch)
-    {
-        try
-        {
-            var rows = await database.RunAsync(c => c.Command(Sql)
-                .With("keys", batch.Select(p => p.ThrottleKey).ToArray()).With("names", batch.Select(p => p.Name).ToArray())
-                .ListAsync(r => (Login: r.GetInt64(0) - 1,
-                        Failures: r.IsDBNull(1) ? null : SharedState.ReadLoginFailures(r, first: 1),
-                        Account: r.IsDBNull(4) ? null : AccountStore.ReadAccount(r, first: 4)),
-                    CancellationToken.None), CancellationToken.None);
-            foreach (var (login, failures, account) in rows) batch[(int)login].Done.TrySetResult((failures, account));
-        }
-        catch (Exception e)
-        {
-            foreach (var pending in batch) pending.Done.TrySetException(e);
-        }
-    }
+    protected override Task HandleAsync(List<Pending> batch) => AnswerAsync(batch, () => ReadBatchAsync([.. batch.Select(p => p.Item)]));
 
-    internal sealed record Pending(string ThrottleKey, string Name)
-    {
-        public TaskCompletionSource<(LoginFailures?, Account?)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>One row per login (the joins are outer ones), in the logins' order.</summary>
+    private async Task<(LoginFailures?, Account?)[]> ReadBatchAsync(IReadOnlyList<(string ThrottleKey, string Name)> logins) =>
+        [.. await database.RunAsync(c => c.Command(Sql)
+            .With("keys", logins.Select(l => l.ThrottleKey).ToArray()).With("names", logins.Select(l => l.Name).ToArray())
+            .ListAsync(r => (r.IsDBNull(1) ? null : SharedState.ReadLoginFailures(r, first: 1), r.IsDBNull(4) ? null : AccountStore.ReadAccount(r, first: 4)),
+                CancellationToken.None), CancellationToken.None)];
 }
