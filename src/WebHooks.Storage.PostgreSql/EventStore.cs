@@ -77,7 +77,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 wake.AddRange(woken);
                 if (storedOne is { } e) stored.Add(e);
             }
-            await Wakeups.NotifyAsync(c, tx, instance, wake, appended: lanesHere, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, instance, wake, appended: lanesHere, cancellationToken, stored);
             return (appended, stored);
         }
 
@@ -126,7 +126,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 """, ("ids", heads.Select(h => h.Id).ToArray()), ("heads", heads.Select(h => h.Head).ToArray()),
                 ("last_published", heads.Select(h => h.LastPublished!.Value).ToArray())));
         }
-        if (Wakeups.Statement(instance, lanesHere, allWoken) is { } notify) write.BatchCommands.Add(notify);
+        if (Wakeups.Statement(instance, lanesHere, allWoken, stored) is { } notify) write.BatchCommands.Add(notify);
         await write.ExecuteNonQueryAsync(cancellationToken);
         return (results, stored);
     }

@@ -35,14 +35,15 @@ internal sealed class LaneStore(Database database, TimeSpan leaseDuration, Local
         {
             // Two claims at once: the second waits for the first's row lock, then finds a live lease and claims nothing.
             var token = Guid.NewGuid();
-            var webHook = await c.Command(WebHookRows.Returning("""
+            var claimed = await c.Command(WebHookRows.Returning("""
                     UPDATE webhooks SET lease_owner = @owner, lease_token = @token, lease_until = now() + @lease
                     WHERE id = @id AND active AND (lease_until IS NULL OR lease_until < now())
                     RETURNING *
                     """))
                 .With("owner", database.Instance).With("token", token).With("lease", leaseDuration).With("id", webHookId)
-                .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
-            if (webHook is null) return null;
+                .ListAsync(WebHookRows.ReadWithStream, cancellationToken);
+            if (claimed is not [var (webHook, stream)]) return null;
+            tails.Learn(webHookId, stream); // so that an instance that never published to the stream reads memory too
             tails.Claimed(webHookId);
             return new LaneLease(webHookId, token, webHook);
         }, cancellationToken);

@@ -3,17 +3,21 @@ using System.Collections.Concurrent;
 namespace WebHooks.Storage.PostgreSql;
 
 /// <summary>
-/// The last events this instance appended to each stream, once committed (<see cref="StreamTails"/>): a lane that keeps
-/// up with its webhook reads them here instead of in a round trip. Memory knows only this instance's appends, so it
-/// answers only for ranges it holds whole:
+/// The last events appended to each stream, once committed (<see cref="StreamTails"/>): a lane that keeps up with its
+/// webhook reads them here instead of in a round trip. This instance's appends come in after their commit (<see
+/// cref="Add"/>), other instances' with their wake-ups (<see cref="Heard"/>). Memory answers only for ranges it holds
+/// whole:
 /// <list type="bullet">
-/// <item>sequences are numbered under the stream's row lock, so an append of another instance between two of ours is a
+/// <item>sequences are numbered under the stream's row lock, so an append that memory missed between two it holds is a
 /// gap, and the stream's memory starts again after it;</item>
-/// <item>an append of another instance after our last one is not a gap yet: its NOTIFY forgets the streams of the
-/// webhooks it names before their lanes hear it (<see cref="Signals.ChangeListener"/>), and a lane reads again when it
-/// hears it, from the storage. A group commit that was committing when a NOTIFY was heard does not add its events (the
-/// other instance may have appended after them, and been forgotten already): <see cref="Epoch"/>;</item>
-/// <item>a NOTIFY that names nothing forgets every stream; and memory is not read at all while the listener is not
+/// <item>wake-ups are heard in commit order, and a stream's events commit in sequence order, so another instance's
+/// append after our last one is heard before any later one. A wake-up that carries its events adds them (a
+/// group commit of ours that finishes after it finds a later event held, and adds nothing older); one that does not
+/// (they did not fit) forgets the streams of the webhooks it names before their lanes hear it, and a lane reads again
+/// when it hears it, from the storage;</item>
+/// <item>a group commit that was committing when memory forgot something does not add its events (the other instance
+/// may have appended after them, and been forgotten already): <see cref="Epoch"/>;</item>
+/// <item>a wake-up that names nothing forgets every stream; and memory is not read at all while the listener is not
 /// listening (notifications sent meanwhile are lost);</item>
 /// <item>a lane's first read after it claims its webhook goes to the storage (<see cref="Claimed"/>).</item>
 /// </list>
@@ -43,8 +47,34 @@ internal sealed class LocalTails
         {
             var forgotten = epoch != _epoch;
             foreach (var (stream, e) in stored)
+            {
+                if (!forgotten && _tails.Add(stream, e))
+                {
+                    // Memory was over its budget and dropped everything, maybe a later event of this stream heard meanwhile.
+                    _epoch++;
+                    forgotten = true;
+                }
                 if (forgotten) _tails.Forget(stream);
-                else _tails.Add(stream, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Another instance's wake-up carried the events it appended, in order: they join their streams' memory (a gap
+    /// starts a stream again). A webhook it names whose stream it does not carry is forgotten.
+    /// </summary>
+    public void Heard(IReadOnlyList<(int Stream, StoredEvent Event)> events, IReadOnlyList<int> webHookIds)
+    {
+        lock (_lock)
+        {
+            foreach (var (stream, e) in events)
+                if (_tails.Add(stream, e)) _epoch++; // dropped everything: group commits in flight must not fill memory
+            foreach (var id in webHookIds)
+                if (_streamOf.TryGetValue(id, out var stream) && !events.Any(e => e.Stream == stream))
+                {
+                    _epoch++;
+                    _tails.Forget(stream);
+                }
         }
     }
 
@@ -63,7 +93,10 @@ internal sealed class LocalTails
             && _streamOf.TryGetValue(webHookId, out var stream) && _tails.TryRead(stream, after, upTo, max, out events);
     }
 
-    /// <summary>Another instance wrote for these webhooks (all of them when none is named): their streams are read from the storage again.</summary>
+    /// <summary>
+    /// Another instance wrote for these webhooks (all of them when none is named) and did not say what: their streams are
+    /// read from the storage again.
+    /// </summary>
     public void Forget(IReadOnlyList<int> webHookIds)
     {
         lock (_lock)

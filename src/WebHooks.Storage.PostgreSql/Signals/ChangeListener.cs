@@ -55,9 +55,11 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 await using var connection = await _database.OpenAsync(_stop.Token);
                 connection.Notification += (_, e) =>
                 {
-                    var (sender, appended, ids) = Wakeups.Parse(e.Payload);
+                    var (sender, appended, ids, events) = Wakeups.Parse(e.Payload);
                     if (sender == _database.Instance) return;
-                    _tails.Forget(ids); // before the lanes hear it: what the sender wrote is in the storage, not in our memory
+                    // Before the lanes hear it: memory holds what the sender appended, or forgets the streams it wrote to.
+                    if (events is not null) _tails.Heard(events, ids);
+                    else _tails.Forget(ids);
                     Raise(ids, appended);
                 };
                 var channel = await connection.Command($"SELECT {Wakeups.Channel}").ScalarAsync<string>(_stop.Token)

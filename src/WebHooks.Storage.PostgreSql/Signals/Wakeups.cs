@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Npgsql;
 
 namespace WebHooks.Storage.PostgreSql.Signals;
@@ -12,6 +16,13 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 /// the others look again, starting lanes). An instance ignores its own wake-ups (it signalled its lanes in process
 /// already), and a lane saves its progress, which rereads its webhook, only after a change: hearing every publish
 /// as a change cost a needless save per wake-up.
+/// <para>
+/// A wake-up for a publish also carries the events it appended, when they fit (a JSON array after the ids): the
+/// instances that run those webhooks' lanes put them in their memory of the streams (<see cref="LocalTails.Heard"/>)
+/// instead of reading them back. Notifications arrive in commit order, and a stream's events commit in sequence order,
+/// so what a listener hears of a stream comes in order. An earlier version reads a payload with events as unreadable:
+/// a change of everything.
+/// </para>
 /// </summary>
 internal static class Wakeups
 {
@@ -22,43 +33,96 @@ internal static class Wakeups
 
     private const string Appended = "appended", Changed = "changed";
 
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        bool appended, CancellationToken cancellationToken)
+        bool appended, CancellationToken cancellationToken, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
-        if (Statement(sender, appended, webHookIds) is not { } notify) return;
+        if (Statement(sender, appended, webHookIds, events) is not { } notify) return;
         await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The NOTIFY as a statement, to go in a batch with others (one round trip); null when there is nobody to wake.</summary>
-    public static NpgsqlBatchCommand? Statement(string sender, bool appended, IEnumerable<int> webHookIds)
+    public static NpgsqlBatchCommand? Statement(string sender, bool appended, IEnumerable<int> webHookIds,
+        IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
         var ids = webHookIds.Distinct().ToList();
         if (ids.Count == 0) return null;
-        return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, appended, ids)) } };
+        return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, appended, ids, events)) } };
     }
 
-    /// <summary>Sender, kind and ids; no ids (a change of "everything") when they would not fit.</summary>
-    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids)
+    /// <summary>
+    /// Sender, kind, ids and the events appended, if any; without the events when they would not fit, and without
+    /// the ids (a change of "everything") when those would not.
+    /// </summary>
+    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
         var payload = $"{sender} {(appended ? Appended : Changed)} {string.Join(',', ids)}";
-        return payload.Length <= MaxPayload ? payload : $"{sender} {Changed} ";
+        if (payload.Length > MaxPayload) return $"{sender} {Changed} ";
+        if (events is not { Count: > 0 } || payload.Length + events.Sum(e => e.Event.Data.Length) > MaxPayload) return payload;
+        var withEvents = $"{payload} {EventsJson(events)}";
+        return Encoding.UTF8.GetByteCount(withEvents) <= MaxPayload ? withEvents : payload;
     }
 
     /// <summary>
     /// What a payload says. No ids (an empty or unreadable list) means a change of everything: "look at everything".
-    /// A payload of an earlier version (ids only) has no sender and counts as a change.
+    /// A payload of an earlier version (ids only) has no sender and counts as a change. <c>Events</c> is null when the
+    /// payload carries none (or none readable): the listener does not know what was appended.
     /// </summary>
-    public static (string? Sender, bool Appended, IReadOnlyList<int> Ids) Parse(string payload)
+    public static Wakeup Parse(string payload)
     {
-        var parts = payload.Split(' ');
-        var (sender, kind, list) = parts.Length == 3 ? (parts[0], parts[1], parts[2]) : (null, Changed, payload);
+        var parts = payload.Split(' ', 4);
+        var (sender, kind, list) = parts.Length >= 3 ? (parts[0], parts[1], parts[2]) : (null, Changed, payload);
         var ids = new List<int>();
         foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, out var id)) return (sender, false, []);
+            if (!int.TryParse(part, out var id)) return new(sender, false, [], null);
             ids.Add(id);
         }
-        return (sender, kind == Appended && ids.Count > 0, ids);
+        return new(sender, kind == Appended && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? ReadEvents(parts[3]) : null);
+    }
+
+    /// <summary><c>[[stream, sequence, id, event, published (ticks, UTC), data], …]</c>.</summary>
+    private static string EventsJson(IReadOnlyList<(int Stream, StoredEvent Event)> events)
+    {
+        var buffer = new ArrayBufferWriter<byte>(events.Sum(e => e.Event.Data.Length + 96));
+        using (var json = new Utf8JsonWriter(buffer, Compact))
+        {
+            json.WriteStartArray();
+            foreach (var (stream, e) in events)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(stream);
+                json.WriteNumberValue(e.Sequence);
+                json.WriteStringValue(e.EventId);
+                json.WriteStringValue(e.Event);
+                json.WriteNumberValue(e.Published.Ticks);
+                json.WriteStringValue(e.Data);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static List<(int Stream, StoredEvent Event)>? ReadEvents(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var events = new List<(int, StoredEvent)>();
+            foreach (var e in document.RootElement.EnumerateArray())
+                events.Add((e[0].GetInt32(), new StoredEvent(e[1].GetInt64(), e[2].GetString()!, e[3].GetString()!,
+                    new DateTime(e[4].GetInt64(), DateTimeKind.Utc), e[5].GetString()!)));
+            return events;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 }
+
+/// <summary>A wake-up as heard: who sent it, whether it only appended events, for which webhooks, and the events if it carried them.</summary>
+internal sealed record Wakeup(string? Sender, bool Appended, IReadOnlyList<int> Ids, IReadOnlyList<(int Stream, StoredEvent Event)>? Events);

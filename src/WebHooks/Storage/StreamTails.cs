@@ -19,18 +19,24 @@ internal sealed class StreamTails
     private readonly Dictionary<int, Ring> _streams = [];
     private long _bytes;
 
-    /// <summary>After the commit is durable: the next event of the stream (one writer at a time).</summary>
-    public void Add(int streamId, StoredEvent e)
+    /// <summary>
+    /// After the commit is durable: the next event of the stream. An event at or before the stream's last one is held
+    /// already (or older than what is held), and changes nothing. Returns true when memory was over its budget and
+    /// everything else was dropped first.
+    /// </summary>
+    public bool Add(int streamId, StoredEvent e)
     {
         lock (_lock)
         {
-            if (_bytes > MaxBytes)
+            var cleared = _bytes > MaxBytes;
+            if (cleared)
             {
                 _streams.Clear();
                 _bytes = 0;
             }
             if (!_streams.TryGetValue(streamId, out var ring)) _streams[streamId] = ring = new Ring();
             _bytes += ring.Add(e);
+            return cleared;
         }
     }
 
@@ -81,6 +87,7 @@ internal sealed class StreamTails
         /// <summary>Returns the change in bytes held.</summary>
         public long Add(StoredEvent e)
         {
+            if (_count > 0 && e.Sequence <= _last) return 0;
             long change = 0;
             if (_count > 0 && e.Sequence != _last + 1)
             {

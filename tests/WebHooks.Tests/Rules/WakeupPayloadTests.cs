@@ -1,3 +1,4 @@
+using WebHooks.Storage;
 using WebHooks.Storage.PostgreSql.Signals;
 
 namespace WebHooks.Tests.Rules;
@@ -22,6 +23,39 @@ public sealed class WakeupPayloadTests
     }
 
     [TestMethod]
+    public void Appended_events_travel_whole_with_their_wake_up()
+    {
+        var published = new DateTime(2026, 11, 30, 9, 27, 29, DateTimeKind.Utc).AddTicks(1234567);
+        (int, StoredEvent)[] events =
+        [
+            (7, new StoredEvent(41, "evt_a", "optin_finalized", published, """{"id":371,"fields":[{"value":"max muster@example.com"}]}""")),
+            (7, new StoredEvent(42, "evt_b", "optin_finalized", published.AddTicks(1), "{\"name\":\"Jürgen \\\"Ä\\\" 東京 \\u0000\",\"a\":\"<&>\"}")),
+            (9, new StoredEvent(1, "evt_c", "optout_finalized", published, "{}")),
+        ];
+
+        var heard = Wakeups.Parse(Wakeups.Payload("host/42/ab12cd34", appended: true, [1, 7], events));
+
+        Assert.AreEqual(("host/42/ab12cd34", true, "1,7"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)));
+        Assert.IsNotNull(heard.Events);
+        CollectionAssert.AreEqual(events, heard.Events.ToArray(), "stream, sequence, id, type, time (to the tick) and data, byte for byte");
+        Assert.AreEqual(DateTimeKind.Utc, heard.Events[0].Event.Published.Kind);
+    }
+
+    [TestMethod]
+    public void Events_that_do_not_fit_stay_behind_and_the_wake_up_names_the_webhooks_only()
+    {
+        var large = new StoredEvent(1, "evt_a", "optin_finalized", DateTime.UnixEpoch, $"{{\"text\":\"{new string('ö', 4_000)}\"}}");
+
+        var heard = Wakeups.Parse(Wakeups.Payload("me", appended: true, [3], [(7, large)]));
+
+        Assert.AreEqual(("me", true, "3"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)), "8,000 bytes in UTF-8, though 4,000 characters");
+        Assert.IsNull(heard.Events, "the listener does not know what was appended");
+        var fromPublisherWithoutLanes = Wakeups.Parse(Wakeups.Payload("me", appended: false, [3], [(7, large with { Data = "{}" })]));
+        Assert.AreEqual(1, fromPublisherWithoutLanes.Events?.Count, "a change that appended (the command line's publish) carries its events too");
+        Assert.IsNull(Wakeups.Parse("me appended 3 [[7,1,\"evt_a\"]]").Events, "unreadable events: not known either");
+    }
+
+    [TestMethod]
     public void A_payload_of_the_earlier_version_is_a_change_from_another_instance()
     {
         Assert.AreEqual(((string?)null, false, "4,5"), Read("4,5"));
@@ -31,7 +65,7 @@ public sealed class WakeupPayloadTests
 
     private static (string? Sender, bool Appended, string Ids) Read(string payload)
     {
-        var (sender, appended, ids) = Wakeups.Parse(payload);
+        var (sender, appended, ids, _) = Wakeups.Parse(payload);
         return (sender, appended, string.Join(',', ids));
     }
 }

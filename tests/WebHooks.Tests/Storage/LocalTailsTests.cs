@@ -4,8 +4,9 @@ using WebHooks.Storage.PostgreSql;
 namespace WebHooks.Tests.Storage;
 
 /// <summary>
-/// PostgreSQL's memory of this instance's appends answers a lane only when nothing another instance wrote can be missing
-/// from it: it stops at what another instance's NOTIFY names, at a claim, and while the listener does not listen.
+/// PostgreSQL's memory of the streams answers a lane only when nothing another instance wrote can be missing from it: it
+/// holds this instance's appends and the ones other instances' wake-ups carry, in order, and stops at a wake-up that
+/// names webhooks without their events, at a claim, and while the listener does not listen.
 /// </summary>
 [TestClass]
 [TestCategory("Unit")]
@@ -57,6 +58,56 @@ public sealed class LocalTailsTests
 
         tails.Forget([]);
         Assert.IsNull(Read(tails, Other, 1), "a wake-up that names nobody sends every stream to the storage");
+    }
+
+    [TestMethod]
+    public void Events_another_instances_wake_up_carries_join_the_memory_of_their_streams()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+
+        tails.Heard([Event(Stream, 2), Event(Stream, 3), Event(OtherStream, 1)], [WebHook, Other]);
+        CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, Read(tails, Sibling, 0), "ours and theirs, in order");
+        CollectionAssert.AreEqual(new long[] { 1 }, Read(tails, Other, 0));
+
+        tails.Add([Event(Stream, 4)], tails.Epoch);
+        CollectionAssert.AreEqual(new long[] { 3, 4 }, Read(tails, WebHook, 2), "our next append follows theirs");
+
+        tails.Heard([Event(Stream, 7)], [WebHook]);
+        Assert.IsNull(Read(tails, WebHook, 4), "5 and 6 were not heard (their wake-up named no webhook): the storage answers");
+        CollectionAssert.AreEqual(new long[] { 7 }, Read(tails, WebHook, 6), "memory starts again at the gap");
+    }
+
+    [TestMethod]
+    public void A_group_commit_that_ends_after_a_later_append_was_heard_leaves_memory_as_it_is()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+
+        var epoch = tails.Epoch; // our group commit appends 2; another instance appends 3 after it, and is heard first
+        tails.Heard([Event(Stream, 3)], [WebHook]);
+        tails.Add([Event(Stream, 2)], epoch);
+
+        CollectionAssert.AreEqual(Array.Empty<long>(), Read(tails, WebHook, 3), "3 stays the stream's last event");
+        CollectionAssert.AreEqual(new long[] { 3 }, Read(tails, WebHook, 2));
+        Assert.IsNull(Read(tails, WebHook, 1), "2 came after 3 was held: the storage answers for it");
+    }
+
+    [TestMethod]
+    public void Memory_over_its_budget_drops_everything_and_a_group_commit_in_flight_adds_nothing()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+
+        var epoch = tails.Epoch; // our group commit appends 2 to Stream
+        tails.Heard([Event(Stream, 3)], [WebHook]);
+        var huge = new StoredEvent(1, "evt_huge", "optin_finalized", DateTime.UnixEpoch, new string('x', (int)(StreamTails.MaxBytes / 2) + 1));
+        tails.Heard([(OtherStream, huge)], [Other]);
+        tails.Heard([Event(OtherStream, 2)], [Other]); // over the budget: everything is dropped, 3 with it
+        tails.Add([Event(Stream, 2)], epoch);
+
+        Assert.IsNull(Read(tails, WebHook, 2), "2 is not the stream's last event (3 is): the storage answers");
+        CollectionAssert.AreEqual(new long[] { 2 }, Read(tails, Other, 1), "what was heard after the drop is held");
     }
 
     [TestMethod]

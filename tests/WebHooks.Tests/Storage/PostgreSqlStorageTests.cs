@@ -109,11 +109,12 @@ public sealed class PostgreSqlStorageTests
     }
 
     /// <summary>
-    /// A lane reads what its own instance appended from memory, and what another appended from the storage once the
-    /// other's wake-up is heard. The events' rows are deleted behind the storages' backs to tell the two apart.
+    /// A lane reads from memory what its own instance appended and what another's wake-up carried, and from the storage
+    /// what a wake-up named without carrying it (too large to fit). The events' rows are deleted behind the storages'
+    /// backs to tell the two apart.
     /// </summary>
     [TestMethod]
-    public async Task An_instance_reads_its_own_appends_from_memory_and_the_others_from_the_storage()
+    public async Task An_instance_reads_its_own_appends_and_those_the_wake_ups_carry_from_memory()
     {
         var (first, second) = await TwoInstancesAsync();
         var webHook = await CreateAsync(first);
@@ -122,18 +123,38 @@ public sealed class PostgreSqlStorageTests
         await DeleteEventsAsync();
 
         CollectionAssert.AreEqual(new long[] { 2, 3 }, Sequences(await first.Events.ReadAsync(webHook.Id, 1, long.MaxValue, 100)), "from memory");
-        Assert.IsEmpty(await second.Events.ReadAsync(webHook.Id, 1, long.MaxValue, 100), "the second appended none of them");
+        Assert.IsEmpty(await second.Events.ReadAsync(webHook.Id, 1, long.MaxValue, 100), "the second never appended to the stream: the storage answers");
 
-        // The second appends after the first's last: no gap the first could see, but its wake-up sends the first to the storage.
+        // The second appends after the first's last: its wake-up carries the event into the first's memory.
         await second.Events.AppendAsync(Event(4));
+        await DeleteEventsAsync();
         using var deadline = new CancellationTokenSource(Deadline);
         while (Sequences(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100)) is not [4])
-            await Task.Delay(20, deadline.Token); // until the wake-up is heard; fails by cancellation at the deadline
-
+            await Task.Delay(20, deadline.Token); // memory answers "nothing yet" until the wake-up is heard; fails at the deadline
         await first.Events.AppendAsync(Event(5));
         await DeleteEventsAsync();
-        CollectionAssert.AreEqual(new long[] { 5 }, Sequences(await first.Events.ReadAsync(webHook.Id, 4, long.MaxValue, 100)), "its own again, from memory");
-        Assert.IsEmpty(await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100), "4 is not in memory: the storage answers (now empty)");
+        var held = await first.Events.ReadAsync(webHook.Id, 3, long.MaxValue, 100);
+        CollectionAssert.AreEqual(new long[] { 4, 5 }, Sequences(held), "theirs and ours, in order");
+        CollectionAssert.AreEqual(new[] { "evt_4", "{\"n\":4}" }, new[] { held[0].EventId, held[0].Data });
+
+        // Too large for a wake-up: it names the webhook only, and the first reads the event from the storage.
+        var large = Event(6) with { Data = $"{{\"n\":6,\"pad\":\"{new string('x', 8_000)}\"}}" };
+        await second.Events.AppendAsync(large);
+        while (Sequences(await first.Events.ReadAsync(webHook.Id, 5, long.MaxValue, 100)) is not [6])
+            await Task.Delay(20, deadline.Token); // "nothing yet" from memory until the wake-up is heard, then the storage
+        await DeleteEventsAsync();
+        Assert.IsEmpty(await first.Events.ReadAsync(webHook.Id, 5, long.MaxValue, 100), "6 is not in memory: the storage answers (now empty)");
+
+        // A third instance, which never published to the stream, claims the webhook's lane: its reads use memory too.
+        var third = _schema.Open();
+        _cleanup.Add(third);
+        await third.Listening.WaitAsync(Deadline);
+        Assert.IsNotNull(await third.Lanes.TryClaimAsync(webHook.Id));
+        Assert.IsEmpty(await third.Events.ReadAsync(webHook.Id, 6, long.MaxValue, 100), "a lane's first read after its claim: the storage");
+        await first.Events.AppendAsync(Event(7));
+        await DeleteEventsAsync();
+        while (Sequences(await third.Events.ReadAsync(webHook.Id, 6, long.MaxValue, 100)) is not [7])
+            await Task.Delay(20, deadline.Token);
     }
 
     /// <summary>More than a ring's worth of one ring in one group commit: the ring keeps the last ones, in order.</summary>
