@@ -38,6 +38,19 @@ internal sealed class LocalTails
     public void Learn(int webHookId, int streamId) => _streamOf.TryAdd(webHookId, streamId);
 
     /// <summary>
+    /// The webhooks changed (deleted, perhaps): what is known of them goes, so that deleted webhooks are not remembered
+    /// for ever. Their lanes read the storage until the next claim or publish learns their streams again.
+    /// </summary>
+    public void Unlearn(IReadOnlyList<int> webHookIds)
+    {
+        foreach (var id in webHookIds)
+        {
+            _streamOf.TryRemove(id, out _);
+            _claimed.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
     /// After the commit: a group commit's events, in order (one group commit at a time). Forgets their streams instead
     /// when something was forgotten since <paramref name="epoch"/>, taken before the transaction began.
     /// </summary>

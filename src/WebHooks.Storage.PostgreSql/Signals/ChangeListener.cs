@@ -56,6 +56,7 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 connection.Notification += (_, e) =>
                 {
                     var (sender, appended, ids, events) = Wakeups.Parse(e.Payload);
+                    if (!appended) _tails.Unlearn(ids); // this instance's changes too: a deletion of its own is heard here
                     if (sender == _database.Instance) return;
                     // Before the lanes hear it: memory holds what the sender appended, or forgets the streams it wrote to.
                     if (events is not null) _tails.Heard(events, ids);

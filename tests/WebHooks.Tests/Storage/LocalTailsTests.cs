@@ -139,6 +139,20 @@ public sealed class LocalTailsTests
     }
 
     [TestMethod]
+    public void A_changed_webhook_is_forgotten_until_its_stream_is_learnt_again()
+    {
+        var tails = Listening();
+        tails.Add([Event(Stream, 1)], tails.Epoch);
+
+        tails.Unlearn([WebHook]);
+        Assert.IsNull(Read(tails, WebHook, 0), "deleted, perhaps: its lane reads the storage");
+        CollectionAssert.AreEqual(new long[] { 1 }, Read(tails, Sibling, 0), "the stream's other webhooks still read memory");
+
+        tails.Learn(WebHook, Stream); // its next claim, or a publish to its stream
+        CollectionAssert.AreEqual(new long[] { 1 }, Read(tails, WebHook, 0));
+    }
+
+    [TestMethod]
     public void Memory_answers_only_while_the_listener_listens()
     {
         var tails = new LocalTails();
