@@ -4,7 +4,7 @@ using WebHooks.Storage.PostgreSql.Signals;
 namespace WebHooks.Storage.PostgreSql;
 
 /// <summary>Accounts and their API keys. Names arrive normalised (lower case) and are compared exactly.</summary>
-internal sealed class AccountStore(Database database) : IAccountStore
+internal sealed class AccountStore(Database database, LocalTails tails) : IAccountStore
 {
     public Task<bool> AddAsync(Account account, CancellationToken cancellationToken = default) =>
         database.RunAsync(async c => await c.Command("""
@@ -24,8 +24,9 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 """SELECT name, password_hash, email, created FROM accounts ORDER BY name COLLATE "C" """)
             .ListAsync(ReadAccount, cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyList<int>?> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
-        await database.InTransactionAsync<IReadOnlyList<int>?>(async (c, tx) =>
+    public async Task<IReadOnlyList<int>?> RemoveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var removed = await database.InTransactionAsync<IReadOnlyList<int>?>(async (c, tx) =>
         {
             // Keeps CreateAsync from adding a webhook meanwhile. NO KEY UPDATE, not UPDATE: a lane that is
             // deactivating one of the webhooks holds the webhook row and takes KEY SHARE on this row for its
@@ -45,10 +46,13 @@ internal sealed class AccountStore(Database database) : IAccountStore
                 DELETE FROM accounts WHERE name = @name;
                 """, tx).With("name", name).ExecuteAsync(cancellationToken);
             // The events of its streams are nobody's now: retention deletes them.
-            await Wakeups.NotifyAsync(c, tx, database.Instance, webHookIds, appended: false, cancellationToken);
+            await Wakeups.NotifyDeletedAsync(c, tx, database.Instance, webHookIds, cancellationToken);
             webHookIds.Sort();
             return webHookIds;
         }, cancellationToken);
+        if (removed is not null) tails.Unlearn(removed);
+        return removed;
+    }
 
     public Task AddApiKeyAsync(ApiKey key, CancellationToken cancellationToken = default) =>
         database.RunAsync(c => c.Command("INSERT INTO api_keys (hash, account, prefix, created) VALUES (@hash, @account, @prefix, @created)")

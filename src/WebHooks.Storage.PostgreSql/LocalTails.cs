@@ -38,8 +38,8 @@ internal sealed class LocalTails
     public void Learn(int webHookId, int streamId) => _streamOf.TryAdd(webHookId, streamId);
 
     /// <summary>
-    /// The webhooks changed (deleted, perhaps): what is known of them goes, so that deleted webhooks are not remembered
-    /// for ever. Their lanes read the storage until the next claim or publish learns their streams again.
+    /// The webhooks were deleted (here, or by another instance's wake-up): what is known of them goes, so that deleted
+    /// webhooks are not remembered for ever.
     /// </summary>
     public void Unlearn(IReadOnlyList<int> webHookIds)
     {

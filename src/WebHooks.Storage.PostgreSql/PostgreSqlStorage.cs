@@ -30,10 +30,10 @@ public sealed class PostgreSqlStorage : IWebHooksStorage
         _database = new Database(source, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}");
         var logger = loggers.CreateLogger<PostgreSqlStorage>();
 
-        Accounts = new AccountStore(_database);
-        _logins = new LoginReads(_database);
-        WebHooks = new WebHookStore(_database);
         var tails = new LocalTails();
+        Accounts = new AccountStore(_database, tails);
+        _logins = new LoginReads(_database);
+        WebHooks = new WebHookStore(_database, tails);
         _listener = new ChangeListener(_database, options.PollInterval, tails, logger);
         _groupCommit = new GroupCommit(_database, () => _listener.LanesHere, tails);
         _laneReads = new LaneReads(_database);

@@ -9,7 +9,7 @@ namespace WebHooks.Storage.PostgreSql;
 /// Webhooks as their owners manage them. Every query names the account: another account's webhook does not exist.
 /// Lock order everywhere: account, stream, webhook, notification (appends take the stream before any webhook).
 /// </summary>
-internal sealed class WebHookStore(Database database) : IWebHookStore
+internal sealed class WebHookStore(Database database, LocalTails tails) : IWebHookStore
 {
     public Task<WebHookRecord?> CreateAsync(NewWebHook webHook, int limit, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync(async (c, tx) =>
@@ -93,15 +93,19 @@ internal sealed class WebHookStore(Database database) : IWebHookStore
             return new Reactivation(ReactivationOutcome.Activated, activated, replayed, discarded);
         }, cancellationToken);
 
-    public Task<bool> DeleteAsync(string account, int id, CancellationToken cancellationToken = default) =>
-        database.InTransactionAsync(async (c, tx) =>
+    public async Task<bool> DeleteAsync(string account, int id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await database.InTransactionAsync(async (c, tx) =>
         {
             // What was queued or buffered for it is nobody's now: retention deletes those events.
             var deleted = await c.Command("DELETE FROM webhooks WHERE id = @id AND account = @account", tx)
                 .With("id", id).With("account", account).ExecuteAsync(cancellationToken) == 1;
-            if (deleted) await Wakeups.NotifyAsync(c, tx, database.Instance, [id], appended: false, cancellationToken);
+            if (deleted) await Wakeups.NotifyDeletedAsync(c, tx, database.Instance, [id], cancellationToken);
             return deleted;
         }, cancellationToken);
+        if (deleted) tails.Unlearn([id]);
+        return deleted;
+    }
 
     public Task<WebHookRecord?> RotateSecretAsync(string account, int id, string newSecret, DateTime previousUntil,
         CancellationToken cancellationToken = default) =>

@@ -55,11 +55,12 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 await using var connection = await _database.OpenAsync(_stop.Token);
                 connection.Notification += (_, e) =>
                 {
-                    var (sender, appended, ids, events) = Wakeups.Parse(e.Payload);
-                    if (!appended) _tails.Unlearn(ids); // this instance's changes too: a deletion of its own is heard here
+                    var wakeup = Wakeups.Parse(e.Payload);
+                    var (sender, appended, ids, _) = wakeup;
                     if (sender == _database.Instance) return;
+                    if (wakeup.Deleted) _tails.Unlearn(ids); // (this instance's deletions unlearn as they commit)
                     // Before the lanes hear it: memory holds what the sender appended, or forgets the streams it wrote to.
-                    if (events is not null) _tails.Heard(events, ids);
+                    if (wakeup.Events() is { } events) _tails.Heard(events, ids);
                     else _tails.Forget(ids);
                     Raise(ids, appended);
                 };

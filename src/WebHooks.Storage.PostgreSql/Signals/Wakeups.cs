@@ -12,8 +12,8 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 /// The channel is <c>webhooks.</c> + the schema, so that deployments (or test schemas) in one database do not wake
 /// each other. The payload is the sending instance, what happened and the webhook ids, comma-separated. What happened
 /// is <c>appended</c> (events for the webhooks, nothing else, and the sender woke its own lanes for them: the others
-/// wake only the lanes they run) or <c>changed</c> (the webhooks themselves, or events from a sender without lanes:
-/// the others look again, starting lanes). An instance ignores its own wake-ups (it signalled its lanes in process
+/// wake only the lanes they run), <c>changed</c> (the webhooks themselves, or events from a sender without lanes:
+/// the others look again, starting lanes) or <c>deleted</c> (a change that also tells the others to forget them). An instance ignores its own wake-ups (it signalled its lanes in process
 /// already), and a lane saves its progress, which rereads its webhook, only after a change: hearing every publish
 /// as a change cost a needless save per wake-up.
 /// <para>
@@ -31,34 +31,54 @@ internal static class Wakeups
 
     public const string Channel = "left('webhooks.' || current_schema(), 63)";
 
-    private const string Appended = "appended", Changed = "changed";
+    private const string Appended = "appended", Changed = "changed", Deleted = "deleted";
 
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        bool appended, CancellationToken cancellationToken, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
-    {
-        if (Statement(sender, appended, webHookIds, events) is not { } notify) return;
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
+        bool appended, CancellationToken cancellationToken, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
+        ExecuteAsync(connection, transaction, Statement(sender, appended ? Appended : Changed, webHookIds, events), cancellationToken);
+
+    /// <summary>
+    /// The webhooks were deleted: a change, for which the others also forget what they knew of them. (An earlier version
+    /// hears it as a change.)
+    /// </summary>
+    public static Task NotifyDeletedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
+        CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, Statement(sender, Deleted, webHookIds), cancellationToken);
 
     /// <summary>The NOTIFY as a statement, to go in a batch with others (one round trip); null when there is nobody to wake.</summary>
     public static NpgsqlBatchCommand? Statement(string sender, bool appended, IEnumerable<int> webHookIds,
+        IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
+        Statement(sender, appended ? Appended : Changed, webHookIds, events);
+
+    private static NpgsqlBatchCommand? Statement(string sender, string kind, IEnumerable<int> webHookIds,
         IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
         var ids = webHookIds.Distinct().ToList();
         if (ids.Count == 0) return null;
-        return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, appended, ids, events)) } };
+        return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, kind, ids, events)) } };
     }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand? notify,
+        CancellationToken cancellationToken)
+    {
+        if (notify is null) return;
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc cref="Payload(string, string, IReadOnlyCollection{int}, IReadOnlyList{ValueTuple{int, StoredEvent}}?)"/>
+    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
+        Payload(sender, appended ? Appended : Changed, ids, events);
 
     /// <summary>
     /// Sender, kind, ids and the events appended, if any; without the events when they would not fit, and without
     /// the ids (a change of "everything") when those would not.
     /// </summary>
-    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
+    public static string Payload(string sender, string kind, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
-        var payload = $"{sender} {(appended ? Appended : Changed)} {string.Join(',', ids)}";
+        var payload = $"{sender} {kind} {string.Join(',', ids)}";
         if (payload.Length > MaxPayload) return $"{sender} {Changed} ";
         if (events is not { Count: > 0 } || payload.Length + events.Sum(e => e.Event.Data.Length) > MaxPayload) return payload;
         var withEvents = $"{payload} {EventsJson(events)}";
@@ -67,8 +87,8 @@ internal static class Wakeups
 
     /// <summary>
     /// What a payload says. No ids (an empty or unreadable list) means a change of everything: "look at everything".
-    /// A payload of an earlier version (ids only) has no sender and counts as a change. <c>Events</c> is null when the
-    /// payload carries none (or none readable): the listener does not know what was appended.
+    /// A payload of an earlier version (ids only) has no sender and counts as a change. When <see cref="Wakeup.Events"/>
+    /// is null (none carried, or none readable), the listener does not know what was appended.
     /// </summary>
     public static Wakeup Parse(string payload)
     {
@@ -80,7 +100,7 @@ internal static class Wakeups
             if (!int.TryParse(part, out var id)) return new(sender, false, [], null);
             ids.Add(id);
         }
-        return new(sender, kind == Appended && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? ReadEvents(parts[3]) : null);
+        return new(sender, kind == Appended && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? parts[3] : null) { Deleted = kind == Deleted };
     }
 
     /// <summary><c>[[stream, sequence, id, event, published (ticks, UTC), data], …]</c>.</summary>
@@ -106,7 +126,7 @@ internal static class Wakeups
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static List<(int Stream, StoredEvent Event)>? ReadEvents(string text)
+    internal static List<(int Stream, StoredEvent Event)>? ReadEvents(string text)
     {
         try
         {
@@ -124,5 +144,12 @@ internal static class Wakeups
     }
 }
 
-/// <summary>A wake-up as heard: who sent it, whether it only appended events, for which webhooks, and the events if it carried them.</summary>
-internal sealed record Wakeup(string? Sender, bool Appended, IReadOnlyList<int> Ids, IReadOnlyList<(int Stream, StoredEvent Event)>? Events);
+/// <summary>A wake-up as heard: who sent it, whether it only appended events, for which webhooks, and the events it carried, if any.</summary>
+internal sealed record Wakeup(string? Sender, bool Appended, IReadOnlyList<int> Ids, string? EventsJson)
+{
+    /// <summary>The webhooks were deleted (a change).</summary>
+    public bool Deleted { get; init; }
+
+    /// <summary>The events it carried; null when it carried none, or none readable (read only when asked: an instance skips its own).</summary>
+    public IReadOnlyList<(int Stream, StoredEvent Event)>? Events() => EventsJson is null ? null : Wakeups.ReadEvents(EventsJson);
+}

@@ -16,6 +16,14 @@ public sealed class WakeupPayloadTests
     }
 
     [TestMethod]
+    public void A_deletion_is_a_change_that_says_so()
+    {
+        var heard = Wakeups.Parse(Wakeups.Payload("me", "deleted", [3, 4]));
+        Assert.AreEqual(("me", false, "3,4", true), (heard.Sender, heard.Appended, string.Join(',', heard.Ids), heard.Deleted));
+        Assert.IsFalse(Wakeups.Parse(Wakeups.Payload("me", appended: false, [3])).Deleted);
+    }
+
+    [TestMethod]
     public void Too_many_ids_become_a_change_of_everything()
     {
         var ids = Enumerable.Range(1_000_000, 2_000).ToArray();
@@ -36,9 +44,10 @@ public sealed class WakeupPayloadTests
         var heard = Wakeups.Parse(Wakeups.Payload("host/42/ab12cd34", appended: true, [1, 7], events));
 
         Assert.AreEqual(("host/42/ab12cd34", true, "1,7"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)));
-        Assert.IsNotNull(heard.Events);
-        CollectionAssert.AreEqual(events, heard.Events.ToArray(), "stream, sequence, id, type, time (to the tick) and data, byte for byte");
-        Assert.AreEqual(DateTimeKind.Utc, heard.Events[0].Event.Published.Kind);
+        var carried = heard.Events();
+        Assert.IsNotNull(carried);
+        CollectionAssert.AreEqual(events, carried.ToArray(), "stream, sequence, id, type, time (to the tick) and data, byte for byte");
+        Assert.AreEqual(DateTimeKind.Utc, carried[0].Event.Published.Kind);
     }
 
     [TestMethod]
@@ -49,10 +58,10 @@ public sealed class WakeupPayloadTests
         var heard = Wakeups.Parse(Wakeups.Payload("me", appended: true, [3], [(7, large)]));
 
         Assert.AreEqual(("me", true, "3"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)), "8,000 bytes in UTF-8, though 4,000 characters");
-        Assert.IsNull(heard.Events, "the listener does not know what was appended");
+        Assert.IsNull(heard.Events(), "the listener does not know what was appended");
         var fromPublisherWithoutLanes = Wakeups.Parse(Wakeups.Payload("me", appended: false, [3], [(7, large with { Data = "{}" })]));
-        Assert.AreEqual(1, fromPublisherWithoutLanes.Events?.Count, "a change that appended (the command line's publish) carries its events too");
-        Assert.IsNull(Wakeups.Parse("me appended 3 [[7,1,\"evt_a\"]]").Events, "unreadable events: not known either");
+        Assert.AreEqual(1, fromPublisherWithoutLanes.Events()?.Count, "a change that appended (the command line's publish) carries its events too");
+        Assert.IsNull(Wakeups.Parse("me appended 3 [[7,1,\"evt_a\"]]").Events(), "unreadable events: not known either");
     }
 
     [TestMethod]
