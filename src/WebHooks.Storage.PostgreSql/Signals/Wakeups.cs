@@ -8,14 +8,16 @@ namespace WebHooks.Storage.PostgreSql.Signals;
 
 /// <summary>
 /// The NOTIFY side of the wake-ups. A notification is sent at commit (and not at all on rollback), so it is issued
-/// inside the transaction that made the change: once per transaction, because NOTIFY takes a global lock at commit.
-/// The channel is <c>webhooks.</c> + the schema, so that deployments (or test schemas) in one database do not wake
-/// each other. The payload is the sending instance, what happened and the webhook ids, comma-separated. What happened
-/// is <c>appended</c> (events for the webhooks, nothing else, and the sender woke its own lanes for them: the others
-/// wake only the lanes they run), <c>changed</c> (the webhooks themselves, or events from a sender without lanes:
-/// the others look again, starting lanes) or <c>deleted</c> (a change that also tells the others to forget them). An instance ignores its own wake-ups (it signalled its lanes in process
-/// already), and a lane saves its progress, which rereads its webhook, only after a change: hearing every publish
-/// as a change cost a needless save per wake-up.
+/// inside the transaction that made the change: once per transaction, because NOTIFY takes a database-wide lock at
+/// commit, held until the commit is on disk. (Sending a publish's wake-up after its commit instead, in a transaction
+/// of its own, cost more than that wait: see the README.) The channel is <c>webhooks.</c> + the schema, so that
+/// deployments (or test schemas) in one database do not wake each other. The payload is the sending instance, what
+/// happened and the webhook ids, comma-separated. What happened is <c>appended</c> (events for the webhooks, nothing
+/// else, and the sender woke its own lanes for them: the others wake only the lanes they run), <c>changed</c> (the
+/// webhooks themselves, or events from a sender without lanes: the others look again, starting lanes) or
+/// <c>deleted</c> (a change that also tells the others to forget them). An instance ignores its own wake-ups (it
+/// signalled its lanes in process already), and a lane saves its progress, which rereads its webhook, only after a
+/// change: hearing every publish as a change cost a needless save per wake-up.
 /// <para>
 /// A wake-up for a publish also carries the events it appended, when they fit (a JSON array after the ids): the
 /// instances that run those webhooks' lanes put them in their memory of the streams (<see cref="LocalTails.Heard"/>)
