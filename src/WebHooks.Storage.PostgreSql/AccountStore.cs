@@ -46,7 +46,7 @@ internal sealed class AccountStore(Database database, LocalTails tails) : IAccou
                 DELETE FROM accounts WHERE name = @name;
                 """, tx).With("name", name).ExecuteAsync(cancellationToken);
             // The events of its streams are nobody's now: retention deletes them.
-            await Wakeups.NotifyDeletedAsync(c, tx, database.Instance, webHookIds, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, database.Instance, webHookIds, WakeupKind.Deleted, cancellationToken);
             webHookIds.Sort();
             return webHookIds;
         }, cancellationToken);

@@ -77,7 +77,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 wake.AddRange(woken);
                 if (storedOne is { } e) stored.Add(e);
             }
-            await Wakeups.NotifyAsync(c, tx, instance, wake, appended: lanesHere, cancellationToken, stored);
+            await Wakeups.NotifyAsync(c, tx, instance, wake, Publish(lanesHere), cancellationToken, stored);
             return (appended, stored);
         }
 
@@ -126,10 +126,13 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
                 """, ("ids", heads.Select(h => h.Id).ToArray()), ("heads", heads.Select(h => h.Head).ToArray()),
                 ("last_published", heads.Select(h => h.LastPublished!.Value).ToArray())));
         }
-        if (Wakeups.Statement(instance, lanesHere, allWoken, stored) is { } notify) write.BatchCommands.Add(notify);
+        if (Wakeups.Statement(instance, Publish(lanesHere), allWoken, stored) is { } notify) write.BatchCommands.Add(notify);
         await write.ExecuteNonQueryAsync(cancellationToken);
         return (results, stored);
     }
+
+    /// <summary>A publish's wake-up: only events appended when this instance woke its own lanes for them, else a change (see <see cref="Wakeups"/>).</summary>
+    private static WakeupKind Publish(bool lanesHere) => lanesHere ? WakeupKind.Appended : WakeupKind.Changed;
 
     /// <summary>Publish times never go back within a stream, whatever the instances' clocks say.</summary>
     private static DateTime PublishedAt(DateTime? lastPublished, DateTime now) =>
@@ -261,7 +264,7 @@ internal sealed class EventStore(Database database, GroupCommit groupCommit, Lan
             .SingleOrDefaultAsync(r => new Appended(r.GetString(0), r.GetInt32(1), [], [], Repeated: true), cancellationToken);
     }
 
-    /// <summary>From this instance's memory of its appends when it holds the range whole (<see cref="LocalTails"/>); else batched with the other lanes' reads (<see cref="LaneReads"/>).</summary>
+    /// <summary>From memory of the stream when it holds the range whole (<see cref="LocalTails"/>); else batched with the other lanes' reads (<see cref="LaneReads"/>).</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(int webHookId, long after, long upTo, int max, CancellationToken cancellationToken = default) =>
         tails.TryRead(webHookId, after, upTo, max, out var held)
             ? Task.FromResult(held)

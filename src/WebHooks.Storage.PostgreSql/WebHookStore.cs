@@ -41,7 +41,7 @@ internal sealed class WebHookStore(Database database, LocalTails tails) : IWebHo
                 .With("secret", webHook.Secret).With("created", webHook.Created).With("origin", (short)webHook.Origin)
                 .With("stream", streamId).WithOffset(offset)
                 .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
-            await Wakeups.NotifyAsync(c, tx, database.Instance, [created!.Id], appended: false, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, database.Instance, [created!.Id], WakeupKind.Changed, cancellationToken);
             return created;
         }, cancellationToken);
 
@@ -89,7 +89,7 @@ internal sealed class WebHookStore(Database database, LocalTails tails) : IWebHo
                     RETURNING *
                     """), tx)
                 .WithOffset(offset).With("id", webHook.Id).SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
-            await Wakeups.NotifyAsync(c, tx, database.Instance, [webHook.Id], appended: false, cancellationToken);
+            await Wakeups.NotifyAsync(c, tx, database.Instance, [webHook.Id], WakeupKind.Changed, cancellationToken);
             return new Reactivation(ReactivationOutcome.Activated, activated, replayed, discarded);
         }, cancellationToken);
 
@@ -100,7 +100,7 @@ internal sealed class WebHookStore(Database database, LocalTails tails) : IWebHo
             // What was queued or buffered for it is nobody's now: retention deletes those events.
             var deleted = await c.Command("DELETE FROM webhooks WHERE id = @id AND account = @account", tx)
                 .With("id", id).With("account", account).ExecuteAsync(cancellationToken) == 1;
-            if (deleted) await Wakeups.NotifyDeletedAsync(c, tx, database.Instance, [id], cancellationToken);
+            if (deleted) await Wakeups.NotifyAsync(c, tx, database.Instance, [id], WakeupKind.Deleted, cancellationToken);
             return deleted;
         }, cancellationToken);
         if (deleted) tails.Unlearn([id]);
@@ -118,7 +118,7 @@ internal sealed class WebHookStore(Database database, LocalTails tails) : IWebHo
                     """), tx)
                 .With("until", previousUntil).With("secret", newSecret).With("id", id).With("account", account)
                 .SingleOrDefaultAsync(WebHookRows.Read, cancellationToken);
-            if (rotated is not null) await Wakeups.NotifyAsync(c, tx, database.Instance, [id], appended: false, cancellationToken);
+            if (rotated is not null) await Wakeups.NotifyAsync(c, tx, database.Instance, [id], WakeupKind.Changed, cancellationToken);
             return rotated;
         }, cancellationToken);
 

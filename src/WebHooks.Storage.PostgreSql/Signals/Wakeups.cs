@@ -33,28 +33,19 @@ internal static class Wakeups
 
     public const string Channel = "left('webhooks.' || current_schema(), 63)";
 
-    private const string Appended = "appended", Changed = "changed", Deleted = "deleted";
-
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        bool appended, CancellationToken cancellationToken, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
-        ExecuteAsync(connection, transaction, Statement(sender, appended ? Appended : Changed, webHookIds, events), cancellationToken);
-
-    /// <summary>
-    /// The webhooks were deleted: a change, for which the others also forget what they knew of them. (An earlier version
-    /// hears it as a change.)
-    /// </summary>
-    public static Task NotifyDeletedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
-        CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, Statement(sender, Deleted, webHookIds), cancellationToken);
+    /// <summary>The NOTIFY, inside the transaction; nothing when there is nobody to wake.</summary>
+    public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sender, IEnumerable<int> webHookIds,
+        WakeupKind kind, CancellationToken cancellationToken, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
+    {
+        if (Statement(sender, kind, webHookIds, events) is not { } notify) return;
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>The NOTIFY as a statement, to go in a batch with others (one round trip); null when there is nobody to wake.</summary>
-    public static NpgsqlBatchCommand? Statement(string sender, bool appended, IEnumerable<int> webHookIds,
-        IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
-        Statement(sender, appended ? Appended : Changed, webHookIds, events);
-
-    private static NpgsqlBatchCommand? Statement(string sender, string kind, IEnumerable<int> webHookIds,
+    public static NpgsqlBatchCommand? Statement(string sender, WakeupKind kind, IEnumerable<int> webHookIds,
         IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
         var ids = webHookIds.Distinct().ToList();
@@ -62,30 +53,25 @@ internal static class Wakeups
         return new NpgsqlBatchCommand($"SELECT pg_notify({Channel}, @payload)") { Parameters = { new NpgsqlParameter("payload", Payload(sender, kind, ids, events)) } };
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand? notify,
-        CancellationToken cancellationToken)
-    {
-        if (notify is null) return;
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { notify } };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <inheritdoc cref="Payload(string, string, IReadOnlyCollection{int}, IReadOnlyList{ValueTuple{int, StoredEvent}}?)"/>
-    public static string Payload(string sender, bool appended, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null) =>
-        Payload(sender, appended ? Appended : Changed, ids, events);
-
     /// <summary>
     /// Sender, kind, ids and the events appended, if any; without the events when they would not fit, and without
     /// the ids (a change of "everything") when those would not.
     /// </summary>
-    public static string Payload(string sender, string kind, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
+    public static string Payload(string sender, WakeupKind kind, IReadOnlyCollection<int> ids, IReadOnlyList<(int Stream, StoredEvent Event)>? events = null)
     {
-        var payload = $"{sender} {kind} {string.Join(',', ids)}";
-        if (payload.Length > MaxPayload) return $"{sender} {Changed} ";
+        var payload = $"{sender} {Word(kind)} {string.Join(',', ids)}";
+        if (payload.Length > MaxPayload) return $"{sender} {Word(WakeupKind.Changed)} ";
         if (events is not { Count: > 0 } || payload.Length + events.Sum(e => e.Event.Data.Length) > MaxPayload) return payload;
         var withEvents = $"{payload} {EventsJson(events)}";
         return Encoding.UTF8.GetByteCount(withEvents) <= MaxPayload ? withEvents : payload;
     }
+
+    private static string Word(WakeupKind kind) => kind switch
+    {
+        WakeupKind.Appended => "appended",
+        WakeupKind.Deleted => "deleted",
+        _ => "changed",
+    };
 
     /// <summary>
     /// What a payload says. No ids (an empty or unreadable list) means a change of everything: "look at everything".
@@ -95,14 +81,15 @@ internal static class Wakeups
     public static Wakeup Parse(string payload)
     {
         var parts = payload.Split(' ', 4);
-        var (sender, kind, list) = parts.Length >= 3 ? (parts[0], parts[1], parts[2]) : (null, Changed, payload);
+        var (sender, word, list) = parts.Length >= 3 ? (parts[0], parts[1], parts[2]) : (null, null, payload);
         var ids = new List<int>();
         foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, out var id)) return new(sender, false, [], null);
             ids.Add(id);
         }
-        return new(sender, kind == Appended && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? parts[3] : null) { Deleted = kind == Deleted };
+        return new(sender, word == Word(WakeupKind.Appended) && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? parts[3] : null)
+            { Deleted = word == Word(WakeupKind.Deleted) };
     }
 
     /// <summary><c>[[stream, sequence, id, event, published (ticks, UTC), data], …]</c>.</summary>
@@ -144,6 +131,14 @@ internal static class Wakeups
             return null;
         }
     }
+}
+
+/// <summary>What a wake-up says happened to the webhooks it names (see <see cref="Wakeups"/>).</summary>
+internal enum WakeupKind
+{
+    Appended,
+    Changed,
+    Deleted,
 }
 
 /// <summary>A wake-up as heard: who sent it, whether it only appended events, for which webhooks, and the events it carried, if any.</summary>

@@ -11,23 +11,23 @@ public sealed class WakeupPayloadTests
     [TestMethod]
     public void A_payload_names_its_sender_and_whether_only_events_were_appended()
     {
-        Assert.AreEqual(("host/42/ab12cd34", true, "1,7"), Read(Wakeups.Payload("host/42/ab12cd34", appended: true, [1, 7])));
-        Assert.AreEqual(("host/42/ab12cd34", false, "3"), Read(Wakeups.Payload("host/42/ab12cd34", appended: false, [3])));
+        Assert.AreEqual(("host/42/ab12cd34", true, "1,7"), Read(Wakeups.Payload("host/42/ab12cd34", WakeupKind.Appended, [1, 7])));
+        Assert.AreEqual(("host/42/ab12cd34", false, "3"), Read(Wakeups.Payload("host/42/ab12cd34", WakeupKind.Changed, [3])));
     }
 
     [TestMethod]
     public void A_deletion_is_a_change_that_says_so()
     {
-        var heard = Wakeups.Parse(Wakeups.Payload("me", "deleted", [3, 4]));
+        var heard = Wakeups.Parse(Wakeups.Payload("me", WakeupKind.Deleted, [3, 4]));
         Assert.AreEqual(("me", false, "3,4", true), (heard.Sender, heard.Appended, string.Join(',', heard.Ids), heard.Deleted));
-        Assert.IsFalse(Wakeups.Parse(Wakeups.Payload("me", appended: false, [3])).Deleted);
+        Assert.IsFalse(Wakeups.Parse(Wakeups.Payload("me", WakeupKind.Changed, [3])).Deleted);
     }
 
     [TestMethod]
     public void Too_many_ids_become_a_change_of_everything()
     {
         var ids = Enumerable.Range(1_000_000, 2_000).ToArray();
-        Assert.AreEqual(("me", false, ""), Read(Wakeups.Payload("me", appended: true, ids)));
+        Assert.AreEqual(("me", false, ""), Read(Wakeups.Payload("me", WakeupKind.Appended, ids)));
     }
 
     [TestMethod]
@@ -41,7 +41,7 @@ public sealed class WakeupPayloadTests
             (9, new StoredEvent(1, "evt_c", "optout_finalized", published, "{}")),
         ];
 
-        var heard = Wakeups.Parse(Wakeups.Payload("host/42/ab12cd34", appended: true, [1, 7], events));
+        var heard = Wakeups.Parse(Wakeups.Payload("host/42/ab12cd34", WakeupKind.Appended, [1, 7], events));
 
         Assert.AreEqual(("host/42/ab12cd34", true, "1,7"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)));
         var carried = heard.Events();
@@ -55,11 +55,11 @@ public sealed class WakeupPayloadTests
     {
         var large = new StoredEvent(1, "evt_a", "optin_finalized", DateTime.UnixEpoch, $"{{\"text\":\"{new string('ö', 4_000)}\"}}");
 
-        var heard = Wakeups.Parse(Wakeups.Payload("me", appended: true, [3], [(7, large)]));
+        var heard = Wakeups.Parse(Wakeups.Payload("me", WakeupKind.Appended, [3], [(7, large)]));
 
         Assert.AreEqual(("me", true, "3"), (heard.Sender, heard.Appended, string.Join(',', heard.Ids)), "8,000 bytes in UTF-8, though 4,000 characters");
         Assert.IsNull(heard.Events(), "the listener does not know what was appended");
-        var fromPublisherWithoutLanes = Wakeups.Parse(Wakeups.Payload("me", appended: false, [3], [(7, large with { Data = "{}" })]));
+        var fromPublisherWithoutLanes = Wakeups.Parse(Wakeups.Payload("me", WakeupKind.Changed, [3], [(7, large with { Data = "{}" })]));
         Assert.AreEqual(1, fromPublisherWithoutLanes.Events()?.Count, "a change that appended (the command line's publish) carries its events too");
         Assert.IsNull(Wakeups.Parse("me appended 3 [[7,1,\"evt_a\"]]").Events(), "unreadable events: not known either");
     }
