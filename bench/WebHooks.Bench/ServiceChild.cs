@@ -31,7 +31,9 @@ public sealed class ServiceChild : IAsyncDisposable
 
     /// <summary>Starts the service and waits (at most <paramref name="timeout"/>) until it answers.</summary>
     /// <param name="settings">Command-line settings: the storage's (from <see cref="Seeding.PrepareAsync"/>) and the run's.</param>
-    public static async Task<ServiceChild> StartAsync(string directory, IEnumerable<string> settings, TimeSpan timeout, string logName = "service.log")
+    /// <param name="environment">Environment variables of the process (the runtime's settings), besides the bench's own.</param>
+    public static async Task<ServiceChild> StartAsync(string directory, IEnumerable<string> settings, TimeSpan timeout, string logName = "service.log",
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(ServiceDll)) throw new BenchException($"{ServiceDll} is missing: build the bench project (it references the service)");
         var port = FreePort();
@@ -51,6 +53,7 @@ public sealed class ServiceChild : IAsyncDisposable
         info.ArgumentList.Add("--WebHooks:Delivery:AllowPrivateNetworks=true");
         foreach (var setting in settings) info.ArgumentList.Add(setting);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var logPath = Path.Combine(directory, logName);
         var log = new StreamWriter(logPath, append: false, Encoding.UTF8) { AutoFlush = true };
