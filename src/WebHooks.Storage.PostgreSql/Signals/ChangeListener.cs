@@ -56,13 +56,12 @@ internal sealed class ChangeListener : IStorageSignals, IAsyncDisposable
                 connection.Notification += (_, e) =>
                 {
                     var wakeup = Wakeups.Parse(e.Payload);
-                    var (sender, appended, ids, _) = wakeup;
-                    if (sender == _database.Instance) return;
-                    if (wakeup.Deleted) _tails.Unlearn(ids); // (this instance's deletions unlearn as they commit)
+                    if (wakeup.Sender == _database.Instance) return;
+                    if (wakeup.Deleted) _tails.Unlearn(wakeup.Ids); // (this instance's deletions unlearn as they commit)
                     // Before the lanes hear it: memory holds what the sender appended, or forgets the streams it wrote to.
-                    if (wakeup.Events() is { } events) _tails.Heard(events, ids);
-                    else _tails.Forget(ids);
-                    Raise(ids, appended);
+                    if (wakeup.Events() is { } events) _tails.Heard(events, wakeup.Ids);
+                    else _tails.Forget(wakeup.Ids);
+                    Raise(wakeup.Ids, wakeup.Appended);
                 };
                 var channel = await connection.Command($"SELECT {Wakeups.Channel}").ScalarAsync<string>(_stop.Token)
                     ?? throw new InvalidOperationException("no schema of the search path exists");

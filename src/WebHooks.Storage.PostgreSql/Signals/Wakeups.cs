@@ -73,6 +73,10 @@ internal static class Wakeups
         _ => "changed",
     };
 
+    /// <summary>Any other word (or none: an earlier version) is a change.</summary>
+    private static WakeupKind KindOf(string? word) =>
+        Enum.GetValues<WakeupKind>().FirstOrDefault(kind => Word(kind) == word, WakeupKind.Changed);
+
     /// <summary>
     /// What a payload says. No ids (an empty or unreadable list) means a change of everything: "look at everything".
     /// A payload of an earlier version (ids only) has no sender and counts as a change. When <see cref="Wakeup.Events"/>
@@ -85,11 +89,12 @@ internal static class Wakeups
         var ids = new List<int>();
         foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, out var id)) return new(sender, false, [], null);
+            if (!int.TryParse(part, out var id)) return new(sender, WakeupKind.Changed, [], null);
             ids.Add(id);
         }
-        return new(sender, word == Word(WakeupKind.Appended) && ids.Count > 0, ids, ids.Count > 0 && parts.Length == 4 ? parts[3] : null)
-            { Deleted = word == Word(WakeupKind.Deleted) };
+        return ids.Count == 0
+            ? new(sender, WakeupKind.Changed, ids, null)
+            : new(sender, KindOf(word), ids, parts.Length == 4 ? parts[3] : null);
     }
 
     /// <summary><c>[[stream, sequence, id, event, published (ticks, UTC), data], …]</c>.</summary>
@@ -141,11 +146,14 @@ internal enum WakeupKind
     Deleted,
 }
 
-/// <summary>A wake-up as heard: who sent it, whether it only appended events, for which webhooks, and the events it carried, if any.</summary>
-internal sealed record Wakeup(string? Sender, bool Appended, IReadOnlyList<int> Ids, string? EventsJson)
+/// <summary>A wake-up as heard: who sent it, what happened, to which webhooks, and the events it carried, if any.</summary>
+internal sealed record Wakeup(string? Sender, WakeupKind Kind, IReadOnlyList<int> Ids, string? EventsJson)
 {
+    /// <summary>Only events were appended, and the sender woke its own lanes for them.</summary>
+    public bool Appended => Kind == WakeupKind.Appended;
+
     /// <summary>The webhooks were deleted (a change).</summary>
-    public bool Deleted { get; init; }
+    public bool Deleted => Kind == WakeupKind.Deleted;
 
     /// <summary>The events it carried; null when it carried none, or none readable (read only when asked: an instance skips its own).</summary>
     public IReadOnlyList<(int Stream, StoredEvent Event)>? Events() => EventsJson is null ? null : Wakeups.ReadEvents(EventsJson);

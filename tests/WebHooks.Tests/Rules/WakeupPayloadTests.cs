@@ -74,7 +74,7 @@ public sealed class WakeupPayloadTests
 
     private static (string? Sender, bool Appended, string Ids) Read(string payload)
     {
-        var (sender, appended, ids, _) = Wakeups.Parse(payload);
-        return (sender, appended, string.Join(',', ids));
+        var heard = Wakeups.Parse(payload);
+        return (heard.Sender, heard.Appended, string.Join(',', heard.Ids));
     }
 }
