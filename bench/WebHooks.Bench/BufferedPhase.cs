@@ -22,35 +22,8 @@ public static class BufferedPhase
     /// </summary>
     public static async Task<Buffered> RunAsync(ServiceApi api, Receiver receiver, ServiceChild service, int events, TimeSpan cap, Options options, CancellationToken token)
     {
-        receiver.Gone = true;
-        var id = await api.CreateWebHookAsync(0, receiver.GoneUrl(0), token);
-        var first = receiver.Expect(1);
-        await api.PublishAsync(0, first.First, token);
-        await UntilAsync(async () => (await WebHookAsync(api, id, token)).GetProperty("active").GetInt32() == 0, TimeSpan.FromSeconds(30), "the webhook was not deactivated by its 410", token);
-        Log.Line($"(h) webhook {id} deactivated by 410; buffering {events:N0} events");
-
-        // Buffering: nothing is delivered, so the tally only serves to number the events.
-        var tally = receiver.Expect(events);
-        var cpu = CpuUse.Start(service.Pid);
-        var next = -1;
-        var started = Stopwatch.GetTimestamp();
-        var lastLog = started;
-        await Task.WhenAll(Enumerable.Range(0, options.Publishers).Select(async _ =>
-        {
-            int seq;
-            while ((seq = Interlocked.Increment(ref next)) < events)
-            {
-                await api.PublishAsync(0, tally.First + seq, token, tally);
-                if (seq % 10_000 == 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastLog)).TotalSeconds >= 10)
-                {
-                    Interlocked.Exchange(ref lastLog, Stopwatch.GetTimestamp());
-                    Log.Line($"(h) {seq:N0} of {events:N0} published; service working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
-                }
-            }
-        }));
-        var publishSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var intake = new Throughput(events, 0, events, publishSeconds, publishSeconds, 0, cpu());
-        Log.Line($"(h) {events:N0} buffered at {Report.N(intake.PublishPerSecond)} events/s; working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
+        var (id, tally) = await DeactivatedWebHookAsync(api, receiver, events, "(h)", token);
+        var intake = await BufferAsync(api, service, tally, options.Publishers, "(h)", token);
 
         var timings = new List<double>();
         long reported = 0;
@@ -92,6 +65,58 @@ public static class BufferedPhase
         await sampling;
         return new Buffered(events, intake, reported, firstMs, median, activateMs, replayed, tally.Distinct, tally.OutOfOrder, tally.Duplicates, replaySeconds,
             peakBefore, service.PeakWorkingSet, service.WorkingSet, maxRss, service.DatabaseBytes, replayCpu());
+    }
+
+    /// <summary>
+    /// (h wide) The buffering of (h) on a fresh service, by <see cref="Options.WidePublishers"/> publishers: the intake
+    /// rate, without the list, the activation and the replay.
+    /// </summary>
+    public static async Task<Throughput> WideIntakeAsync(ServiceApi api, Receiver receiver, ServiceChild service, int events, Options options, CancellationToken token)
+    {
+        var (_, tally) = await DeactivatedWebHookAsync(api, receiver, events, "(h wide)", token);
+        var intake = await BufferAsync(api, service, tally, options.WidePublishers, "(h wide)", token);
+        receiver.Gone = false;
+        return intake;
+    }
+
+    /// <summary>A webhook of the first account on a URL that answers 410, deactivated by the first event; the tally numbers the events to buffer.</summary>
+    private static async Task<(int Id, Tally Tally)> DeactivatedWebHookAsync(ServiceApi api, Receiver receiver, int events, string what, CancellationToken token)
+    {
+        receiver.Gone = true;
+        var id = await api.CreateWebHookAsync(0, receiver.GoneUrl(0), token);
+        var first = receiver.Expect(1);
+        await api.PublishAsync(0, first.First, token);
+        await UntilAsync(async () => (await WebHookAsync(api, id, token)).GetProperty("active").GetInt32() == 0, TimeSpan.FromSeconds(30), "the webhook was not deactivated by its 410", token);
+        Log.Line($"{what} webhook {id} deactivated by 410; buffering {events:N0} events");
+        // Nothing is delivered while buffering, so the tally only serves to number the events.
+        return (id, receiver.Expect(events));
+    }
+
+    /// <summary>Publishes the tally's events for the deactivated webhook by <paramref name="publishers"/> concurrent publishers.</summary>
+    private static async Task<Throughput> BufferAsync(ServiceApi api, ServiceChild service, Tally tally, int publishers, string what, CancellationToken token)
+    {
+        var events = tally.Expected;
+        var cpu = CpuUse.Start(service.Pid);
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        var lastLog = started;
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(async _ =>
+        {
+            int seq;
+            while ((seq = Interlocked.Increment(ref next)) < events)
+            {
+                await api.PublishAsync(0, tally.First + seq, token, tally);
+                if (seq % 10_000 == 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastLog)).TotalSeconds >= 10)
+                {
+                    Interlocked.Exchange(ref lastLog, Stopwatch.GetTimestamp());
+                    Log.Line($"{what} {seq:N0} of {events:N0} published; service working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
+                }
+            }
+        }));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var intake = new Throughput(events, 0, events, seconds, seconds, 0, cpu());
+        Log.Line($"{what} {events:N0} buffered by {publishers} publishers at {Report.N(intake.PublishPerSecond)} events/s; working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
+        return intake;
     }
 
     private static async Task<JsonElement> WebHookAsync(ServiceApi api, int id, CancellationToken token)

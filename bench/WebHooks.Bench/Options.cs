@@ -13,6 +13,11 @@ public sealed record Options
     /// <summary>Extra webhooks of (d) whose URLs hang.</summary>
     public int Hanging { get; init; } = 25;
     public int Publishers { get; init; } = 16;
+    /// <summary>
+    /// Concurrent publishers of the wide intake rows (b, f and h again): a platform that publishes from many processes
+    /// at once. A publish is acknowledged once durable, so each publisher waits a group commit per event.
+    /// </summary>
+    public int WidePublishers { get; init; } = 128;
     public int Warmup { get; init; } = 1_000;
     public int Rate { get; init; } = 500;
     public int LatencySeconds { get; init; } = 10;
@@ -50,6 +55,7 @@ public sealed record Options
           --webhooks N          healthy webhooks (= accounts)      default 50
           --hanging N           hanging webhooks in (d)            default 25
           --publishers N        concurrent publishers in (b), (d)  default 16
+          --wide-publishers N   publishers of the wide intake rows default 128
           --max-concurrency N   the service's MaxConcurrency       default 64
           --rate N              events/s in (c)                    default 500
           --latency-seconds N   duration of (c)                    default 10
@@ -86,6 +92,7 @@ public sealed record Options
                 "--webhooks" => options with { WebHooks = Math.Min(Next(), Tally.MaxPaths) },
                 "--hanging" => options with { Hanging = Next() },
                 "--publishers" => options with { Publishers = Next() },
+                "--wide-publishers" => options with { WidePublishers = Next() },
                 "--max-concurrency" => options with { MaxConcurrency = Next() },
                 "--rate" => options with { Rate = Next() },
                 "--latency-seconds" => options with { LatencySeconds = Next() },

@@ -107,8 +107,9 @@ public static class Phases
     /// the phase ends with what has arrived (publishing stops too).
     /// </summary>
     /// <param name="fanOut">Above 1: every event is published by the first account, whose <paramref name="fanOut"/> webhooks all get it.</param>
+    /// <param name="publishers">Concurrent publishers: <see cref="Options.Publishers"/> unless given.</param>
     public static async Task<Throughput> EndToEndAsync(ServiceApi api, Receiver receiver, ServiceChild service, int events, TimeSpan cap,
-        Options options, string what, CancellationToken token, int fanOut = 1)
+        Options options, string what, CancellationToken token, int fanOut = 1, int? publishers = null)
     {
         var tally = receiver.Expect(events, fanOut);
         using var capped = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -119,7 +120,7 @@ public static class Phases
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, options.Publishers).Select(async _ =>
+            await Task.WhenAll(Enumerable.Range(0, publishers ?? options.Publishers).Select(async _ =>
             {
                 int seq;
                 while ((seq = Interlocked.Increment(ref next)) < events)

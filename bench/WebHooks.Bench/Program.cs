@@ -131,6 +131,15 @@ try
                 report.Row("e", $"LiteDB data + log file growth per 10,000 delivered events ({delivered:N0} delivered: {Mb(bytesBefore)} → {Mb(bytesAfter)})",
                     Mb((long)((bytesAfter - bytesBefore) * 10_000.0 / delivered)));
             }
+            if (prefix == "")
+            {
+                Log.Line($"b wide: {options.Events:N0} events by {options.WidePublishers} publishers");
+                var wide = await Phases.EndToEndAsync(api, receiver, services.First, options.Events, options.ThroughputCap, options, "(b wide)", token, publishers: options.WidePublishers);
+                report.Row("b intake wide", $"LiteDB: (b) again on the same service, by {options.WidePublishers} concurrent publishers: events acknowledged per second while publishing{wide.Incomplete}",
+                    $"{N(wide.PublishPerSecond)} events/s", "≥ 5,000", wide.PublishPerSecond >= 5_000);
+                report.Note($"(b wide) {wide.Received:N0} received in {N(wide.Seconds, "0.0")} s ({N(wide.PerSecond)} events/s end to end); duplicates received: {wide.Duplicates}, out of order: {wide.OutOfOrder}");
+                report.Cpu("(b wide)", wide.Cpu, wide.Received);
+            }
             Log.Line($"{prefix}b stopping");
         }
         {
@@ -169,6 +178,12 @@ try
             $"{N(f.PerSecond)} deliveries/s = {N(share, "0.00")}", "≥ 0.7 (quiet machine)", share >= 0.7);
         report.Note($"(f) duplicates received: {f.Duplicates}, out of order: {f.OutOfOrder}; peak working set {Mb(services.First.PeakWorkingSet)}");
         report.Cpu("(f)", f.Cpu, f.Received);
+        Log.Line($"(f) wide: {options.FanOutEvents:N0} events by {options.WidePublishers} publishers");
+        var wide = await Phases.EndToEndAsync(services.Api, receiver, services.First, options.FanOutEvents, options.ThroughputCap, options, "(f wide)", token, options.WebHooks, options.WidePublishers);
+        report.Row("f intake wide", $"LiteDB fan-out {options.WebHooks}: (f) again on the same service, by {options.WidePublishers} concurrent publishers: intake while delivering{wide.Incomplete}",
+            $"{N(wide.PublishPerSecond)} events/s", "≥ 5,000", wide.PublishPerSecond >= 5_000);
+        report.Note($"(f wide) {N(wide.PerSecond)} deliveries/s = {N(wide.PerSecond / a.PerSecond, "0.00")} of (a); duplicates received: {wide.Duplicates}, out of order: {wide.OutOfOrder}");
+        report.Cpu("(f wide)", wide.Cpu, wide.Received);
     }
 
     if (options.Runs("attempts") && liteB is not null)
@@ -204,6 +219,17 @@ try
         report.Note($"(h) data + log file {Mb(h.DatabaseBytes)} after the replay");
         report.Cpu("(h) buffering", h.Intake.Cpu, h.Events);
         report.Cpu("(h) replay", h.ReplayCpu, h.Received);
+    }
+
+    if (options.Runs("buffered"))
+    {
+        var events = options.Buffered;
+        Log.Line($"(h wide) {events:N0} events by {options.WidePublishers} publishers for a webhook deactivated by 410, on a fresh service");
+        await using var services = await StartAsync("h-wide", null);
+        var wide = await BufferedPhase.WideIntakeAsync(services.Api, receiver, services.First, events, options, token);
+        report.Row("h intake wide", $"LiteDB: (h)'s buffering on a fresh service, {events:N0} events by {options.WidePublishers} concurrent publishers", $"{N(wide.PublishPerSecond)} events/s", "≥ 9,000", wide.PublishPerSecond >= 9_000);
+        report.Note($"(h wide) peak working set {Mb(services.First.PeakWorkingSet)}");
+        report.Cpu("(h wide) buffering", wide.Cpu, events);
     }
 
     if (options.Runs("postgres"))
