@@ -20,21 +20,25 @@ public sealed record Throughput(int Events, int Received, int Published, double 
 /// <summary>The latency measurement of (c).</summary>
 public sealed record Latency(int Events, int Received, double AchievedRate, double P50, double P95, double P99, double Max, CpuUse Cpu);
 
-/// <summary>CPU seconds of the service's and the bench's threads during a phase.</summary>
-public sealed record CpuUse(double WallSeconds, List<(string Thread, double Seconds)> Service, List<(string Thread, double Seconds)> Bench)
+/// <summary>
+/// CPU seconds of the service and of the bench during a phase: each process's total, and by thread name (threads that
+/// ended during the phase count in the total only).
+/// </summary>
+public sealed record CpuUse(
+    double WallSeconds, double ServiceTotal, List<(string Thread, double Seconds)> Service, double BenchTotal, List<(string Thread, double Seconds)> Bench)
 {
-    public double ServiceTotal => Service.Sum(t => t.Seconds);
-    public double BenchTotal => Bench.Sum(t => t.Seconds);
-
     public static Func<CpuUse> Start(int? servicePid)
     {
         var started = Stopwatch.GetTimestamp();
-        var service = servicePid is { } pid ? ProcStats.CpuByThread(pid) : [];
-        var bench = ProcStats.CpuByThread(Environment.ProcessId);
+        var bench = Environment.ProcessId;
+        var (serviceTotal, serviceThreads) = servicePid is { } pid ? (ProcStats.ProcessCpu(pid), ProcStats.CpuByThread(pid)) : (0, []);
+        var (benchTotal, benchThreads) = (ProcStats.ProcessCpu(bench), ProcStats.CpuByThread(bench));
         return () => new CpuUse(
             Stopwatch.GetElapsedTime(started).TotalSeconds,
-            servicePid is { } p ? ProcStats.Difference(service, ProcStats.CpuByThread(p)) : [],
-            ProcStats.Difference(bench, ProcStats.CpuByThread(Environment.ProcessId)));
+            servicePid is { } p ? ProcStats.ProcessCpu(p) - serviceTotal : 0,
+            servicePid is { } q ? ProcStats.Difference(serviceThreads, ProcStats.CpuByThread(q)) : [],
+            ProcStats.ProcessCpu(bench) - benchTotal,
+            ProcStats.Difference(benchThreads, ProcStats.CpuByThread(bench)));
     }
 }
 

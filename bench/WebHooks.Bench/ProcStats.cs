@@ -36,6 +36,20 @@ public static class ProcStats
         return result;
     }
 
+    /// <summary>
+    /// CPU seconds used so far by the whole process <paramref name="pid"/>, threads that ended included (the per-thread
+    /// figures lose those: the thread pool retires idle workers), or 0.
+    /// </summary>
+    public static double ProcessCpu(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return 0; }
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields.Length < 13 ? 0
+            : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
     /// <summary>What each thread name used between two snapshots, largest first.</summary>
     public static List<(string Thread, double Seconds)> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
         [.. after.Select(kv => (kv.Key, kv.Value - before.GetValueOrDefault(kv.Key)))
