@@ -30,15 +30,22 @@ public sealed record CpuUse(
     public static Func<CpuUse> Start(int? servicePid)
     {
         var started = Stopwatch.GetTimestamp();
-        var bench = Environment.ProcessId;
-        var (serviceTotal, serviceThreads) = servicePid is { } pid ? (ProcStats.ProcessCpu(pid), ProcStats.CpuByThread(pid)) : (0, []);
-        var (benchTotal, benchThreads) = (ProcStats.ProcessCpu(bench), ProcStats.CpuByThread(bench));
-        return () => new CpuUse(
-            Stopwatch.GetElapsedTime(started).TotalSeconds,
-            servicePid is { } p ? ProcStats.ProcessCpu(p) - serviceTotal : 0,
-            servicePid is { } q ? ProcStats.Difference(serviceThreads, ProcStats.CpuByThread(q)) : [],
-            ProcStats.ProcessCpu(bench) - benchTotal,
-            ProcStats.Difference(benchThreads, ProcStats.CpuByThread(bench)));
+        var service = servicePid is { } pid ? Snapshot.Take(pid) : null;
+        var bench = Snapshot.Take(Environment.ProcessId);
+        return () =>
+        {
+            var (serviceTotal, serviceThreads) = service?.Since() ?? (0, []);
+            var (benchTotal, benchThreads) = bench.Since();
+            return new CpuUse(Stopwatch.GetElapsedTime(started).TotalSeconds, serviceTotal, serviceThreads, benchTotal, benchThreads);
+        };
+    }
+
+    private sealed record Snapshot(int Pid, double Total, Dictionary<string, double> Threads)
+    {
+        public static Snapshot Take(int pid) => new(pid, ProcStats.ProcessCpu(pid), ProcStats.CpuByThread(pid));
+
+        public (double Total, List<(string Thread, double Seconds)> Threads) Since() =>
+            (ProcStats.ProcessCpu(Pid) - Total, ProcStats.Difference(Threads, ProcStats.CpuByThread(Pid)));
     }
 }
 

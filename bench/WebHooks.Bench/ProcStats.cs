@@ -25,13 +25,9 @@ public static class ProcStats
             catch (IOException) { continue; } // the thread ended meanwhile
             var open = stat.IndexOf('(');
             var close = stat.LastIndexOf(')');
-            if (open < 0 || close < open) continue;
+            if (open < 0 || close < open || CpuSeconds(stat) is not { } seconds) continue;
             var name = stat[(open + 1)..close];
-            var fields = stat[(close + 2)..].Split(' ');
-            // After "(comm) ": state is field 3 of the line, utime 14 and stime 15, so indexes 11 and 12 here.
-            if (fields.Length < 13) continue;
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            result[name] = result.GetValueOrDefault(name) + ticks / TicksPerSecond;
+            result[name] = result.GetValueOrDefault(name) + seconds;
         }
         return result;
     }
@@ -42,12 +38,19 @@ public static class ProcStats
     /// </summary>
     public static double ProcessCpu(int pid)
     {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        try { return CpuSeconds(File.ReadAllText($"/proc/{pid}/stat")) ?? 0; }
         catch (IOException) { return 0; }
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length < 13 ? 0
-            : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    /// <summary>User and system time of a <c>stat</c> line (<c>pid (comm) state …</c>), or null when it is not one.</summary>
+    private static double? CpuSeconds(string stat)
+    {
+        var close = stat.LastIndexOf(')');
+        if (close < 0 || close + 2 > stat.Length) return null;
+        var fields = stat[(close + 2)..].Split(' ');
+        // After "(comm) ": state is field 3 of the line, utime 14 and stime 15, so indexes 11 and 12 here.
+        if (fields.Length < 13) return null;
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
     /// <summary>What each thread name used between two snapshots, largest first.</summary>

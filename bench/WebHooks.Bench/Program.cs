@@ -221,6 +221,7 @@ try
         report.Cpu("(h) replay", h.ReplayCpu, h.Received);
     }
 
+    // (h wide) after (h)'s service has stopped, on one of its own, so that (h memory) measures (h) alone.
     if (options.Runs("buffered"))
     {
         var events = options.Buffered;
