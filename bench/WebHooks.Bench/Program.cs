@@ -145,17 +145,17 @@ try
         {
             Log.Line($"{prefix}d starting {instances} service(s) on {label}");
             await using var services = await StartAsync(prefix + "d", database, instances);
+            var connections = hanging.Connections;
             await Phases.CreateWebHooksAsync(services.Api, receiver, hanging, options, token);
             Log.Line($"{prefix}d warm-up: {options.Warmup:N0} events");
             await Phases.EndToEndAsync(services.Api, receiver, services.First, options.Warmup, options.WarmupCap, options, $"({prefix}d) warm-up", token);
-            var connections = hanging.Connections;
             Log.Line($"{prefix}d {options.Events:N0} events, {options.Hanging} hanging webhooks");
             var d = await Phases.EndToEndAsync(services.Api, receiver, services.First, options.Events, options.ThroughputCap, options, $"({prefix}d)", token);
             var ratio = d.PerSecond / b.PerSecond;
             report.Row(prefix + "d", $"{label}: isolation, ({prefix}b) again plus {options.Hanging} webhooks (2nd webhook of {options.Hanging} of the accounts, same events) on a receiver that never answers (timeout {options.DeliveryTimeout.TotalSeconds:0} s); healthy deliveries",
                 $"{N(d.PerSecond)} events/s{d.Incomplete}");
             report.Row(prefix + "d/b", $"{label}: healthy throughput with hanging webhooks as a share of ({prefix}b)", N(ratio, "0.00"), "≥ 0.95", ratio >= 0.95);
-            report.Note($"({prefix}d) the intake acknowledged {N(d.PublishPerSecond)} events/s, {d.Received:N0} received in {N(d.Seconds, "0.0")} s; the hanging receiver got {hanging.Connections - connections} connections; duplicates received: {d.Duplicates}; peak working set {Mb(services.All.Max(s => s.PeakWorkingSet))}");
+            report.Note($"({prefix}d) the intake acknowledged {N(d.PublishPerSecond)} events/s, {d.Received:N0} received in {N(d.Seconds, "0.0")} s; the hanging receiver got {hanging.Connections - connections} connections since its webhooks were created; duplicates received: {d.Duplicates}; peak working set {Mb(services.All.Max(s => s.PeakWorkingSet))}");
             report.Cpu($"({prefix}d){(instances > 1 ? ", first instance only" : "")}", d.Cpu, instances == 1 ? d.Received : 0);
         }
         return b;
