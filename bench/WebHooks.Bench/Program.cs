@@ -19,7 +19,7 @@ var token = limit.Token;
 var exitCode = 0;
 var started = Stopwatch.GetTimestamp();
 
-await using var receiver = await Receiver.StartAsync();
+using var receiver = new Receiver();
 using var hanging = new HangingReceiver();
 PostgresServer? postgres = null;
 try

@@ -142,7 +142,7 @@ public sealed class Tally
 /// delivering it.) It speaks the HTTP/1.1 that the service's and the bench's clients send: keep-alive connections,
 /// bodies with a Content-Length.
 /// </remarks>
-public sealed class Receiver : IAsyncDisposable
+public sealed class Receiver : IDisposable
 {
     private const int BufferBytes = 64 * 1024;
     private static readonly byte[] Ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray();
@@ -155,7 +155,7 @@ public sealed class Receiver : IAsyncDisposable
     private Tally _tally = new(0);
     private int _nextSeq;
 
-    private Receiver()
+    public Receiver()
     {
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(512);
@@ -183,8 +183,6 @@ public sealed class Receiver : IAsyncDisposable
 
     /// <summary>Whether the <see cref="GoneUrl"/> paths answer 410.</summary>
     public volatile bool Gone = true;
-
-    public static Task<Receiver> StartAsync() => Task.FromResult(new Receiver());
 
     private void AcceptLoop()
     {
@@ -297,7 +295,7 @@ public sealed class Receiver : IAsyncDisposable
         (path.StartsWith("/r/", StringComparison.Ordinal) || path.StartsWith("/g/", StringComparison.Ordinal))
         && int.TryParse(path.AsSpan(3), out var n) ? n : -1;
 
-    public ValueTask DisposeAsync()
+    public void Dispose()
     {
         _listener.Dispose();
         lock (_connections)
@@ -305,7 +303,6 @@ public sealed class Receiver : IAsyncDisposable
             foreach (var connection in _connections) connection.Dispose();
             _connections.Clear();
         }
-        return ValueTask.CompletedTask;
     }
 }
 
