@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using LiteDB;
+using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace WebHooks.Storage.LiteDb;
@@ -40,7 +40,7 @@ internal sealed class Database : IDisposable
     private readonly List<Action> _reloadHandlers = [];
     private readonly string _logPath;
     private volatile Collections? _open;
-    private LogFileSync? _logSync;
+    private ReusedLogStream? _logStream;
     private string? _unavailable;
 
     public Database(string path, ILogger logger)
@@ -59,6 +59,9 @@ internal sealed class Database : IDisposable
 
     /// <summary>The collections, for reading. Throws <see cref="StorageUnavailableException"/> while the file is being reopened.</summary>
     public Collections Read => _open ?? throw Unavailable();
+
+    /// <summary>The bytes in LiteDB's log, not yet checkpointed into the data file.</summary>
+    public long LogLength => _logStream?.Length ?? 0;
 
     public bool IsAvailable => _open is not null && _writer.IsAlive && !_queue.IsAddingCompleted;
 
@@ -106,12 +109,13 @@ internal sealed class Database : IDisposable
         mapper.ToDocument(new SettingDocument());
 
         // LiteDB's own checkpoint (inside the commit that finds 1,000 pages in the log) is off: CheckpointIfDue does it.
-        var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, mapper)
+        // The log is LiteDB's own file, opened by us so that emptying it keeps its blocks (see ReusedLogStream).
+        _logStream?.Dispose();
+        _logStream = new ReusedLogStream(_logPath);
+        var db = new LiteDatabase(new LiteEngine(new EngineSettings { Filename = Path, LogStream = _logStream }), mapper)
         {
             UtcDate = true, CheckpointSize = 0,
         };
-        _logSync?.Dispose();
-        _logSync = new LogFileSync(_logPath);
         return new Collections(db);
     }
 
@@ -184,7 +188,7 @@ internal sealed class Database : IDisposable
             db.Database.BeginTrans();
             foreach (var write in batch) write.Run(db);
             db.Database.Commit();
-            _logSync!.Sync();
+            _logStream!.Sync();
             db.Committed();
             foreach (var write in batch) write.Complete();
             return;
@@ -208,7 +212,7 @@ internal sealed class Database : IDisposable
                 db.Database.BeginTrans();
                 write.Run(db);
                 db.Database.Commit();
-                _logSync!.Sync();
+                _logStream!.Sync();
                 db.Committed();
                 write.Complete();
             }
@@ -304,8 +308,7 @@ internal sealed class Database : IDisposable
     {
         try
         {
-            var log = new FileInfo(_logPath);
-            if (log.Exists && log.Length >= minPages * PageSize) db.Database.Checkpoint();
+            if (_logStream!.Length >= minPages * PageSize) db.Database.Checkpoint();
         }
         catch (Exception e) when (IsFileFailure(e))
         {
@@ -346,9 +349,12 @@ internal sealed class Database : IDisposable
     {
         _queue.CompleteAdding();
         _writer.Join();
+        // A clean stop leaves the data file whole and no log beside it (a log of this release is not LiteDB's format).
+        if (_open is { } db) Checkpoint(db, minPages: 1);
         _open?.Database.Dispose();
         _open = null;
-        _logSync?.Dispose();
+        _logStream?.DeleteIfEmpty();
+        _logStream?.Dispose();
         _queue.Dispose();
         _processLock.Dispose();
     }
@@ -371,39 +377,6 @@ internal sealed class Database : IDisposable
         public override void Run(Collections db) => _result = work(db);
         public override void Complete() => _done.TrySetResult(_result!);
         public override void Fail(Exception e) => _done.TrySetException(e);
-    }
-
-    /// <summary>
-    /// LiteDB 5 does not fsync its commits (they reach the OS, not the disk, until a checkpoint). fdatasync of the
-    /// log file after each group commit makes an acknowledged write survive a power cut.
-    /// </summary>
-    private sealed class LogFileSync(string path) : IDisposable
-    {
-        private int _fd = -1;
-
-        public void Sync()
-        {
-            if (!OperatingSystem.IsLinux()) return;
-            if (_fd < 0) _fd = open(path, 0 /* O_RDONLY */);
-            if (_fd >= 0 && fdatasync(_fd) != 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                close(_fd); // the file may have been replaced: open it again next time
-                _fd = -1;
-                if (errno is 28 /* ENOSPC */ or 5 /* EIO */ or 122 /* EDQUOT */)
-                    throw new IOException($"fdatasync of {path} failed (errno {errno})");
-            }
-        }
-
-        public void Dispose()
-        {
-            if (_fd >= 0) close(_fd);
-            _fd = -1;
-        }
-
-        [DllImport("libc", SetLastError = true)] private static extern int open(string path, int flags);
-        [DllImport("libc", SetLastError = true)] private static extern int fdatasync(int fd);
-        [DllImport("libc")] private static extern int close(int fd);
     }
 }
 

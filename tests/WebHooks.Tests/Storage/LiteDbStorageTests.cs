@@ -78,16 +78,15 @@ public sealed class LiteDbStorageTests
     [TestMethod]
     public async Task The_log_is_folded_into_the_data_file_while_it_is_small_and_nothing_is_lost()
     {
-        var log = Database.LogPath(DatabasePath);
         var value = new string('x', 3_000);
         long largest = 0, written = 0;
         using (var db = new Database(DatabasePath, NullLogger.Instance))
         {
             for (var i = 0; i < 600; i++)
             {
-                var before = File.Exists(log) ? new FileInfo(log).Length : 0;
+                var before = db.LogLength;
                 await db.WriteAsync(c => { c.SetSetting($"k{i}", value); return true; });
-                var after = File.Exists(log) ? new FileInfo(log).Length : 0;
+                var after = db.LogLength;
                 written += Math.Max(0, after - before);
                 largest = Math.Max(largest, after);
             }
@@ -97,6 +96,21 @@ public sealed class LiteDbStorageTests
         Assert.IsLessThan(120L * 8192, largest, $"the log reached {largest / 8192} pages");
         using var reopened = new Database(DatabasePath, NullLogger.Instance);
         Assert.AreEqual(600, reopened.Read.Settings.Count(s => s.Name.StartsWith("k") && s.Value == value));
+    }
+
+    /// <summary>A clean stop leaves the data file whole, with no log beside it: it can be copied alone, or opened by the last release.</summary>
+    [TestMethod]
+    public async Task A_clean_stop_folds_the_log_into_the_data_file_and_leaves_no_log_behind()
+    {
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+        {
+            await db.WriteAsync(c => { c.SetSetting("kept", "yes"); return true; });
+            Assert.IsTrue(File.Exists(Database.LogPath(DatabasePath)), "the write went through the log");
+        }
+
+        Assert.IsFalse(File.Exists(Database.LogPath(DatabasePath)));
+        using var reopened = new Database(DatabasePath, NullLogger.Instance);
+        Assert.AreEqual(1, reopened.Read.Settings.Count(s => s.Name == "kept" && s.Value == "yes"));
     }
 
     /// <summary>
