@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace WebHooks.Storage.LiteDb;
@@ -31,10 +30,21 @@ internal sealed class ReusedLogStream : Stream
     private const int TagOffset = 31; // unused byte of LiteDB 5's 32-byte page header
     private const int PageTypeOffset = 4;
     private const byte NotAPageType = 0xFF; // LiteDB's page types are 0-5: the header cannot be taken for a page
+    private const int IsConfirmedOffset = 18; // set on the last page of a transaction: its commit
     private const int MagicOffset = 32; // after LiteDB's page header
     private static ReadOnlySpan<byte> Magic => "webhooks-log"u8;
 
+    /// <summary>
+    /// LiteDB writes a transaction's pages one by one (7 or so for a group commit of the bench's publishes); they wait
+    /// here and go to the file in one write when the page that confirms the transaction comes, or this is full, or
+    /// something reads the log.
+    /// </summary>
+    private const int PendingCapacity = 32 * PageSize;
+
     private readonly FileStream _file;
+    private byte[]? _pending;
+    private int _pendingBytes;
+    private long _pendingAt; // where the pending bytes go in the log
     private long _length;
     private long _position;
     private long _base; // where the log's first page is in the file: after the header, or 0 for LiteDB's own format
@@ -68,8 +78,11 @@ internal sealed class ReusedLogStream : Stream
     public override long Length => _length;
     public override long Position { get => _position; set => _position = value; }
 
+    // LiteDB's ConcurrentStream takes this instance's lock around each read and write; Sync and SetLength take it too.
+
     public override int Read(byte[] buffer, int offset, int count)
     {
+        WritePending();
         var n = (int)Math.Min(count, _length - _position);
         if (n <= 0) return 0;
         var read = RandomAccess.Read(_file.SafeFileHandle, buffer.AsSpan(offset, n), _base + _position);
@@ -80,16 +93,25 @@ internal sealed class ReusedLogStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        var tagged = ArrayPool<byte>.Shared.Rent(count); // LiteDB's buffer is its cached page: tag a copy
-        try
+        if (_pendingBytes > 0 && (_position != _pendingAt + _pendingBytes || _pendingBytes + count > PendingCapacity)) WritePending();
+        if (count > PendingCapacity)
         {
-            buffer.AsSpan(offset, count).CopyTo(tagged);
-            SetTags(tagged.AsSpan(0, count), _position, _tag);
-            RandomAccess.Write(_file.SafeFileHandle, tagged.AsSpan(0, count), _base + _position);
+            var tagged = buffer.AsSpan(offset, count).ToArray(); // LiteDB's buffer is its cached page: tag a copy
+            SetTags(tagged, _position, _tag);
+            RandomAccess.Write(_file.SafeFileHandle, tagged, _base + _position);
         }
-        finally { ArrayPool<byte>.Shared.Return(tagged); }
+        else
+        {
+            _pending ??= new byte[PendingCapacity];
+            if (_pendingBytes == 0) _pendingAt = _position;
+            var copy = _pending.AsSpan(_pendingBytes, count);
+            buffer.AsSpan(offset, count).CopyTo(copy);
+            SetTags(copy, _position, _tag);
+            _pendingBytes += count;
+        }
         _position += count;
         if (_position > _length) _length = _position;
+        if (count == PageSize && buffer[offset + IsConfirmedOffset] != 0) WritePending();
     }
 
     public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
@@ -102,6 +124,7 @@ internal sealed class ReusedLogStream : Stream
     /// <summary>LiteDB empties the log after a checkpoint (0), or drops a page it finds half written.</summary>
     public override void SetLength(long value)
     {
+        lock (this) WritePending();
         if (value == 0) StartGeneration(_tag is 0 or byte.MaxValue ? (byte)1 : (byte)(_tag + 1));
         else if (value <= _length) _length = value;
         else throw new NotSupportedException("LiteDB's log is never lengthened by SetLength");
@@ -115,6 +138,7 @@ internal sealed class ReusedLogStream : Stream
     /// </summary>
     public void Sync()
     {
+        lock (this) WritePending();
         if (!OperatingSystem.IsLinux()) { _file.Flush(flushToDisk: true); return; }
         if (fdatasync(_file.SafeFileHandle) != 0)
             throw new IOException($"fdatasync of {_file.Name} failed (errno {Marshal.GetLastPInvokeError()})");
@@ -138,6 +162,13 @@ internal sealed class ReusedLogStream : Stream
         _tag = tag;
         _length = 0;
         Sync();
+    }
+
+    private void WritePending()
+    {
+        if (_pendingBytes == 0) return;
+        RandomAccess.Write(_file.SafeFileHandle, _pending.AsSpan(0, _pendingBytes), _base + _pendingAt);
+        _pendingBytes = 0;
     }
 
     private static bool IsHeader(ReadOnlySpan<byte> page) =>
@@ -166,7 +197,11 @@ internal sealed class ReusedLogStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _file.Dispose();
+        if (disposing)
+        {
+            lock (this) WritePending();
+            _file.Dispose();
+        }
         base.Dispose(disposing);
     }
 

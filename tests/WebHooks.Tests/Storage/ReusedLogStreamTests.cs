@@ -7,7 +7,8 @@ namespace WebHooks.Tests.Storage;
 /// <summary>
 /// LiteDB's log kept at its size when LiteDB empties it: what a crash leaves is replayed as LiteDB wrote it since the
 /// last checkpoint, never the pages left from before it; a log LiteDB wrote itself (the last release) is replayed too.
-/// A crash is the files as they are while the database is still open, copied elsewhere and opened there.
+/// A crash is the files as they are while the database is still open, copied elsewhere and opened there: what LiteDB
+/// committed is in the file at once, though a transaction's pages wait to go in one write until its last one comes.
 /// </summary>
 [TestClass]
 [TestCategory("Storage")]
@@ -119,7 +120,11 @@ public sealed class ReusedLogStreamTests
     {
         var pages = new byte[3 * PageSize];
         Random.Shared.NextBytes(pages);
-        for (var page = 0; page < 3; page++) pages[page * PageSize + 31] = 0; // LiteDB 5 leaves byte 31 of a page at 0
+        for (var page = 0; page < 3; page++)
+        {
+            pages[page * PageSize + 18] = 0; // no page confirms a transaction: they wait to be written together
+            pages[page * PageSize + 31] = 0; // LiteDB 5 leaves byte 31 of a page at 0
+        }
 
         var path = Path.Combine(_directory, "log.db");
         using (var log = new ReusedLogStream(path))
