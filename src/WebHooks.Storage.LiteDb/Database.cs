@@ -308,7 +308,7 @@ internal sealed class Database : IDisposable
     {
         try
         {
-            if (_logStream!.Length >= minPages * PageSize) db.Database.Checkpoint();
+            if (LogLength >= minPages * PageSize) db.Database.Checkpoint();
         }
         catch (Exception e) when (IsFileFailure(e))
         {

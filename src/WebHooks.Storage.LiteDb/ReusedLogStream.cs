@@ -93,22 +93,14 @@ internal sealed class ReusedLogStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        if (count > PendingCapacity) throw new NotSupportedException("LiteDB writes its log a page at a time");
         if (_pendingBytes > 0 && (_position != _pendingAt + _pendingBytes || _pendingBytes + count > PendingCapacity)) WritePending();
-        if (count > PendingCapacity)
-        {
-            var tagged = buffer.AsSpan(offset, count).ToArray(); // LiteDB's buffer is its cached page: tag a copy
-            SetTags(tagged, _position, _tag);
-            RandomAccess.Write(_file.SafeFileHandle, tagged, _base + _position);
-        }
-        else
-        {
-            _pending ??= new byte[PendingCapacity];
-            if (_pendingBytes == 0) _pendingAt = _position;
-            var copy = _pending.AsSpan(_pendingBytes, count);
-            buffer.AsSpan(offset, count).CopyTo(copy);
-            SetTags(copy, _position, _tag);
-            _pendingBytes += count;
-        }
+        _pending ??= new byte[PendingCapacity];
+        if (_pendingBytes == 0) _pendingAt = _position;
+        var copy = _pending.AsSpan(_pendingBytes, count); // LiteDB's buffer is its cached page: the tags go on a copy
+        buffer.AsSpan(offset, count).CopyTo(copy);
+        SetTags(copy, _position, _tag);
+        _pendingBytes += count;
         _position += count;
         if (_position > _length) _length = _position;
         if (count == PageSize && buffer[offset + IsConfirmedOffset] != 0) WritePending();
