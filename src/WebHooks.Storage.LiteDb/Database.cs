@@ -100,7 +100,7 @@ internal sealed class Database : IDisposable
         mapper.ToDocument(new AccountDocument());
         mapper.ToDocument(new ApiKeyDocument());
         mapper.ToDocument(new StreamDocument());
-        mapper.ToDocument(new EventDocument());
+        mapper.ToDocument(new EventDocument { Earlier = [new EventEntry()] });
         mapper.ToDocument(new RecentEventDocument());
         mapper.ToDocument(new WebHookDocument());
         mapper.ToDocument(new IdempotencyDocument());
@@ -187,7 +187,7 @@ internal sealed class Database : IDisposable
         {
             db.Database.BeginTrans();
             foreach (var write in batch) write.Run(db);
-            db.Database.Commit();
+            db.Commit();
             _logStream!.Sync();
             db.Committed();
             foreach (var write in batch) write.Complete();
@@ -211,7 +211,7 @@ internal sealed class Database : IDisposable
             {
                 db.Database.BeginTrans();
                 write.Run(db);
-                db.Database.Commit();
+                db.Commit();
                 _logStream!.Sync();
                 db.Committed();
                 write.Complete();
@@ -412,6 +412,39 @@ internal sealed class Collections
     public ILiteCollection<SettingDocument> Settings { get; }
 
     private readonly List<Action> _afterCommit = [];
+    private readonly Dictionary<int, List<StoredEvent>> _appended = [];
+
+    /// <summary>At most this many events, and this much data (but always one event), in one block of a stream.</summary>
+    private const int BlockEvents = 64;
+    private const long BlockChars = 512 * 1024;
+
+    /// <summary>
+    /// Writer thread: the stream's next event, stored when the transaction commits, with the stream's others of this
+    /// transaction, in blocks (<see cref="EventDocument"/>).
+    /// </summary>
+    public void Append(int streamId, StoredEvent e)
+    {
+        if (!_appended.TryGetValue(streamId, out var events)) _appended[streamId] = events = [];
+        events.Add(e);
+    }
+
+    /// <summary>Writes what was appended, and commits.</summary>
+    internal void Commit()
+    {
+        foreach (var (streamId, events) in _appended)
+        {
+            for (var start = 0; start < events.Count;)
+            {
+                var end = start + 1;
+                for (long chars = events[start].Data.Length; end < events.Count && end - start < BlockEvents && chars + events[end].Data.Length <= BlockChars; end++)
+                    chars += events[end].Data.Length;
+                Events.Insert(EventDocument.Of(streamId, events[start..end]));
+                start = end;
+            }
+        }
+        _appended.Clear();
+        Database.Commit();
+    }
 
     /// <summary>Writer thread: runs <paramref name="action"/> once the current transaction is durable, not at all if it rolls back.</summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
@@ -424,7 +457,11 @@ internal sealed class Collections
     }
 
     /// <summary>The transaction was rolled back or failed: what waited for it never runs.</summary>
-    internal void Abandoned() => _afterCommit.Clear();
+    internal void Abandoned()
+    {
+        _afterCommit.Clear();
+        _appended.Clear();
+    }
 
     public string? Setting(string name) => Settings.FindById(name)?.Value;
 

@@ -32,10 +32,55 @@ internal sealed class StreamDocument
     public string Event { get; set; } = "";
 }
 
+/// <summary>
+/// Events of one stream appended in one write: the last one's fields, and <see cref="Earlier"/> before it. One document
+/// per block instead of one per event, because each document costs an insert into the skip-list index (most of what a
+/// publish costs the writer). Files of earlier versions hold one event per document: a block without <see cref="Earlier"/>.
+/// </summary>
 internal sealed class EventDocument
 {
-    /// <summary>Stream id in the high bits, sequence in the low ones: see <see cref="EventKey"/>.</summary>
+    /// <summary>
+    /// Stream id in the high bits, the sequence of the block's <em>last</em> event in the low ones (see <see cref="EventKey"/>),
+    /// so that the first block whose key is past a sequence holds the event after it: blocks never overlap.
+    /// </summary>
     [BsonId] public long Key { get; set; }
+    public string EventId { get; set; } = "";
+    public DateTime Published { get; set; }
+    public string Data { get; set; } = "";
+
+    /// <summary>The block's events before the last, oldest first; null in a block of one.</summary>
+    public List<EventEntry>? Earlier { get; set; }
+
+    [BsonIgnore] public long Last => EventKey.SequenceOf(Key);
+    [BsonIgnore] public long First => Last - (Earlier?.Count ?? 0);
+    [BsonIgnore] public int Count => 1 + (Earlier?.Count ?? 0);
+
+    /// <summary>Oldest first, each with its sequence.</summary>
+    public IEnumerable<StoredEvent> Events(string eventName)
+    {
+        for (var i = 0; i < Count - 1; i++)
+        {
+            var e = Earlier![i];
+            yield return new StoredEvent(First + i, e.EventId, eventName, e.Published, e.Data);
+        }
+        yield return new StoredEvent(Last, EventId, eventName, Published, Data);
+    }
+
+    /// <summary>A block of consecutive events of one stream, oldest first.</summary>
+    public static EventDocument Of(int streamId, IReadOnlyList<StoredEvent> events)
+    {
+        var last = events[^1];
+        return new EventDocument
+        {
+            Key = EventKey.Of(streamId, last.Sequence), EventId = last.EventId, Published = last.Published, Data = last.Data,
+            Earlier = events.Count > 1 ? [.. events.Take(events.Count - 1).Select(e => new EventEntry { EventId = e.EventId, Published = e.Published, Data = e.Data })] : null,
+        };
+    }
+}
+
+/// <summary>An event of a block before its last: its stream and sequence follow from the block's.</summary>
+internal sealed class EventEntry
+{
     public string EventId { get; set; } = "";
     public DateTime Published { get; set; }
     public string Data { get; set; } = "";

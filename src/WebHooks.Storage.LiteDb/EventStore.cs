@@ -34,9 +34,9 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
             if (kept > 0)
             {
                 var published = e.Now > state.LastPublished(streamId) ? e.Now : state.LastPublished(streamId);
-                c.Events.Insert(new EventDocument { Key = EventKey.Of(streamId, head + 1), EventId = e.EventId, Published = published, Data = e.Data });
-                state.Appended(streamId, head + 1, published);
                 var stored = new StoredEvent(head + 1, e.EventId, e.Event, published, e.Data);
+                c.Append(streamId, stored);
+                state.Appended(streamId, head + 1, published);
                 c.AfterCommit(() => tails.Add(streamId, stored));
             }
         }
@@ -54,8 +54,24 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
     {
         if (state.WebHook(webHookId) is not { } webHook || upTo <= after) return Task.FromResult<IReadOnlyList<StoredEvent>>([]);
         if (tails.TryRead(webHook.StreamId, after, upTo, max, out var held)) return Task.FromResult(held);
-        return Task.FromResult<IReadOnlyList<StoredEvent>>(
-            [.. db.Read.Events.Find(EventKey.Range(webHook.StreamId, after, upTo), limit: max).Select(d => ToRecord(d, webHook.Event))]);
+        return Task.FromResult(Read(db.Read, webHook.StreamId, webHook.Event, after, upTo, max));
+    }
+
+    /// <summary>The stream's events in (<paramref name="after"/>, <paramref name="upTo"/>], at most <paramref name="max"/>, from the file.</summary>
+    internal static IReadOnlyList<StoredEvent> Read(Collections c, int streamId, string eventName, long after, long upTo, int max)
+    {
+        var events = new List<StoredEvent>(Math.Min(max, 64));
+        // The first block keyed past `after` holds the event after it; each block holds one event at least.
+        foreach (var block in c.Events.Find(EventKey.Range(streamId, after, EventKey.MaxSequence), limit: max))
+        {
+            foreach (var e in block.Events(eventName))
+            {
+                if (e.Sequence <= after) continue;
+                if (e.Sequence > upTo || events.Count == max) return events;
+                events.Add(e);
+            }
+        }
+        return events;
     }
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
@@ -65,7 +81,4 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
         return Task.FromResult<IReadOnlyList<StoredEvent>>(
             [.. ring.OrderByDescending(d => d.Seq).Take(max).Select(d => new StoredEvent(d.Seq, d.EventId, eventName, d.Published, d.Data))]);
     }
-
-    private static StoredEvent ToRecord(EventDocument d, string eventName) =>
-        new(EventKey.SequenceOf(d.Key), d.EventId, eventName, d.Published, d.Data);
 }

@@ -59,7 +59,10 @@ internal sealed class Maintenance(Database db, MemoryState state, AttemptStore a
                 deletedEvents += await db.WriteAsync(c =>
                 {
                     tails.Forget(streamId); // what it holds may be gone from the file now
-                    return (long)c.Events.DeleteMany(EventKey.Range(streamId, chunkAfter, chunkUpTo));
+                    // Whole blocks only: one that begins at or before `after` holds needed events and stays.
+                    var blocks = c.Events.Find(EventKey.Range(streamId, chunkAfter, chunkUpTo)).Where(b => b.First > after).Select(b => (b.Key, b.Count)).ToList();
+                    foreach (var (key, _) in blocks) c.Events.Delete(key);
+                    return blocks.Sum(b => (long)b.Count);
                 }, background: true);
             }
         }
@@ -97,7 +100,7 @@ internal sealed class Maintenance(Database db, MemoryState state, AttemptStore a
         DateTime? oldest = null;
         foreach (var webHook in state.WebHooks.Where(w => w.Active && w.Offset.HasWork(state.Head(w.StreamId))))
         {
-            var next = db.Read.Events.Find(EventKey.Range(webHook.StreamId, webHook.Delivered, webHook.Offset.ReadLimit(long.MaxValue)), limit: 1).FirstOrDefault();
+            var next = EventStore.Read(db.Read, webHook.StreamId, webHook.Event, webHook.Delivered, webHook.Offset.ReadLimit(long.MaxValue), 1).FirstOrDefault();
             if (next is not null && (oldest is null || next.Published < oldest)) oldest = next.Published;
         }
         return Task.FromResult(oldest);

@@ -10,11 +10,13 @@ namespace WebHooks.Storage.LiteDb;
 /// Brings a file written by an earlier version to the current shape, in one transaction at start-up. Version 1 (the
 /// first release) differs in four ways: account names kept their spelling, idempotency keys were ids (compared
 /// ignoring case by LiteDB), ids came from LiteDB's auto-increment (which reuses the highest id after a deletion), and
-/// a closed buffer had no recorded end.
+/// a closed buffer had no recorded end. Version 3 stores a stream's events of one write in one document (see
+/// <see cref="EventDocument"/>): a document of version 2 is a block of one, so nothing is converted; the number tells
+/// versions that read one event per document to leave the file alone.
 /// </summary>
 internal static class Upgrade
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
     private const string VersionSetting = "schema-version";
 
     public static int VersionOf(Collections db) =>
@@ -32,10 +34,13 @@ internal static class Upgrade
         try
         {
             if (version == 1) FromVersion1(db, bufferPeriod);
-            var nextWebHook = db.WebHooks.Count() == 0 ? 1 : db.WebHooks.Max(w => w.Id) + 1;
-            var nextNotification = db.Notifications.Count() == 0 ? 1 : db.Notifications.Max(n => n.Id) + 1;
-            db.SetSetting(MemoryState.NextWebHookIdSetting, nextWebHook.ToString(CultureInfo.InvariantCulture));
-            db.SetSetting(MemoryState.NextNotificationIdSetting, nextNotification.ToString(CultureInfo.InvariantCulture));
+            if (version < 2)
+            {
+                var nextWebHook = db.WebHooks.Count() == 0 ? 1 : db.WebHooks.Max(w => w.Id) + 1;
+                var nextNotification = db.Notifications.Count() == 0 ? 1 : db.Notifications.Max(n => n.Id) + 1;
+                db.SetSetting(MemoryState.NextWebHookIdSetting, nextWebHook.ToString(CultureInfo.InvariantCulture));
+                db.SetSetting(MemoryState.NextNotificationIdSetting, nextNotification.ToString(CultureInfo.InvariantCulture));
+            }
             db.SetSetting(VersionSetting, CurrentVersion.ToString(CultureInfo.InvariantCulture));
             db.Database.Commit();
         }
@@ -88,10 +93,11 @@ internal static class Upgrade
     private static long LastPublishedBefore(Collections db, int streamId, long after, DateTime end)
     {
         var last = after;
-        foreach (var e in db.Events.Find(EventKey.Range(streamId, after, EventKey.MaxSequence)))
+        foreach (var e in db.Events.Find(EventKey.Range(streamId, after, EventKey.MaxSequence)).SelectMany(block => block.Events("")))
         {
+            if (e.Sequence <= after) continue;
             if (e.Published >= end) break;
-            last = EventKey.SequenceOf(e.Key);
+            last = e.Sequence;
         }
         return last;
     }

@@ -114,6 +114,70 @@ public sealed class LiteDbStorageTests
     }
 
     /// <summary>
+    /// Each document costs the writer an insert into LiteDB's skip-list index: the events of a stream that one group
+    /// commit stores go into one document, keyed by the last one's sequence (a document of the last release holds one
+    /// event, keyed by its own: a block of one).
+    /// </summary>
+    [TestMethod]
+    public async Task Events_published_together_are_stored_as_one_document_per_stream_and_group_commit()
+    {
+        await using (var storage = Open())
+        {
+            await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", "http://127.0.0.1/", "whsec_AAAA", T0), 100);
+            await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optout_finalized", "http://127.0.0.1/", "whsec_AAAA", T0), 100);
+            NewEvent Event(string type, int n) => new("acme", type, $"evt_{type}_{n}", $"{{\"n\":{n}}}", null, T0, TimeSpan.FromDays(5), TimeSpan.FromDays(1));
+            await storage.Events.AppendAsync(Event("optin_finalized", 0));
+            await Task.WhenAll(Enumerable.Range(1, 200).Select(n => storage.Events.AppendAsync(Event(n % 2 == 0 ? "optin_finalized" : "optout_finalized", n))));
+        }
+
+        using var db = new Database(DatabasePath, NullLogger.Instance);
+        var blocks = db.Read.Events.FindAll().OrderBy(b => b.Key).ToList();
+        foreach (var stream in blocks.GroupBy(b => EventKey.OwnerOf(b.Key)))
+        {
+            var expectedFirst = 1L;
+            foreach (var block in stream)
+            {
+                Assert.AreEqual(expectedFirst, block.First, "a stream's blocks follow each other without a gap or an overlap");
+                expectedFirst = block.Last + 1;
+            }
+        }
+        Assert.AreEqual(201, blocks.Sum(b => b.Count));
+        Assert.AreEqual(1, blocks[0].Count, "the event published alone");
+        Assert.IsLessThan(100, blocks.Count, $"{blocks.Count} documents for 201 events");
+    }
+
+    /// <summary>
+    /// A file of schema 2 (one event per document) is read as it is: it is marked 3, and its id counters are kept. A file
+    /// marked with a schema this version does not know is refused, and left as it was.
+    /// </summary>
+    [TestMethod]
+    public async Task A_file_of_schema_2_is_marked_3_as_it_is_and_a_newer_one_is_refused()
+    {
+        await using (var storage = Open())
+        {
+            for (var i = 0; i < 3; i++)
+                await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", $"http://127.0.0.1/{i}", "whsec_AAAA", T0), 100);
+            Assert.IsTrue(await storage.WebHooks.DeleteAsync("acme", 3));
+        }
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+            await db.WriteAsync(c => { c.SetSetting("schema-version", "2"); return true; });
+
+        await using (var storage = Open())
+            Assert.AreEqual(4, (await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", "http://127.0.0.1/4", "whsec_AAAA", T0), 100))!.Id,
+                "id 3 was used, and is not used again");
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+        {
+            Assert.AreEqual("3", db.Read.Setting("schema-version"));
+            await db.WriteAsync(c => { c.SetSetting("schema-version", "4"); return true; });
+        }
+
+        var refused = Assert.ThrowsExactly<InvalidOperationException>(() => Open());
+        StringAssert.Contains(refused.Message, "newer version (schema 4");
+        using var untouched = new Database(DatabasePath, NullLogger.Instance);
+        Assert.AreEqual(("4", 3), (untouched.Read.Setting("schema-version"), untouched.Read.WebHooks.Count()));
+    }
+
+    /// <summary>
     /// The attempt log stores what one write logs for a webhook as one document; the last release stored one document
     /// per attempt. Its attempts are listed with the new ones, numbering goes on after them, and retention cuts both.
     /// </summary>

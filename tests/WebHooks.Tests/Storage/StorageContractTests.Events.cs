@@ -63,6 +63,41 @@ public abstract partial class StorageContractTests
         }
     }
 
+    /// <summary>
+    /// Publishes that come together may be stored together (LiteDB: one document per stream and group commit). A read
+    /// that starts or stops inside such a group, after a reopen (nothing held in memory), returns just what it asks for.
+    /// </summary>
+    [TestMethod]
+    public async Task Events_stored_together_are_read_from_any_point_after_a_reopen()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+        var published = new Dictionary<string, NewEvent>();
+        for (var wave = 0; wave < 3; wave++)
+        {
+            var events = Enumerable.Range(0, 100).Select(_ => Event(T0.AddMinutes(wave))).ToList();
+            foreach (var e in events) published[e.EventId] = e;
+            await Task.WhenAll(events.Select(e => Store.Events.AppendAsync(e)));
+        }
+        Store = await ReopenAsync(Store);
+
+        var all = await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 1_000);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 300).Select(n => (long)n).ToArray(), Sequences(all));
+        CollectionAssert.AreEquivalent(published.Keys.ToArray(), all.Select(e => e.EventId).ToArray());
+        foreach (var e in all)
+            Assert.AreEqual((published[e.EventId].Data, OptIn, true), (e.Data, e.Event, e.Published >= published[e.EventId].Now), $"event {e.Sequence}");
+        Assert.AreEqual(300, (await FindAsync(webHook.Id)).Head);
+
+        foreach (var after in new long[] { 0, 1, 2, 37, 63, 64, 65, 150, 298, 299, 300 })
+        foreach (var upTo in new[] { after + 3, 300, long.MaxValue })
+        foreach (var max in new[] { 1, 5, 64 })
+        {
+            var expected = all.Where(e => e.Sequence > after && e.Sequence <= upTo).Take(max).Select(e => e.EventId).ToArray();
+            var read = await Store.Events.ReadAsync(webHook.Id, after, upTo, max);
+            CollectionAssert.AreEqual(expected, read.Select(e => e.EventId).ToArray(), $"after {after}, up to {upTo}, at most {max}");
+        }
+    }
+
     [TestMethod]
     public async Task An_event_that_no_webhook_keeps_is_not_stored_in_a_stream_but_is_among_the_recent_ones()
     {

@@ -34,6 +34,26 @@ public abstract partial class StorageContractTests
         Assert.AreEqual((0L, 0L), (reactivation.Replayed, reactivation.Discarded));
     }
 
+    /// <summary>
+    /// Events published together may be stored together (LiteDB: one document per stream and group commit): retention
+    /// may keep some that nobody needs with them, but never deletes one that is still needed.
+    /// </summary>
+    [TestMethod]
+    public async Task Retention_never_deletes_a_needed_event_stored_with_unneeded_ones()
+    {
+        await AddAccountAsync();
+        var a = await CreateAsync();
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PublishAsync(T0.AddMinutes(1))));
+        var lane = await ClaimAsync(a.Id);
+        await Store.Lanes.ReleaseAsync(lane, lane.WebHook.Progress with { Offset = new DeliveryOffset(37) });
+
+        var result = await Store.Maintenance.PurgeAsync(PolicyAt(T1.AddDays(1)));
+
+        Assert.IsTrue(result.DeletedEvents is >= 0 and <= 37, $"{result.DeletedEvents} deleted; 38 and after are needed");
+        Store = await ReopenAsync(Store);
+        CollectionAssert.AreEqual(Enumerable.Range(38, 63).Select(n => (long)n).ToArray(), Sequences(await DeliverAllAsync(a.Id)));
+    }
+
     [TestMethod]
     public async Task Retention_keeps_a_replay_and_deletes_the_gap_it_skips()
     {
