@@ -101,7 +101,7 @@ internal sealed class Database : IDisposable
         mapper.ToDocument(new ApiKeyDocument());
         mapper.ToDocument(new StreamDocument());
         mapper.ToDocument(new EventDocument { Earlier = [new EventEntry()] });
-        mapper.ToDocument(new RecentEventDocument());
+        mapper.ToDocument(new RecentEventDocument { Earlier = [new EventEntry()] });
         mapper.ToDocument(new WebHookDocument());
         mapper.ToDocument(new IdempotencyDocument());
         mapper.ToDocument(new NotificationDocument());
@@ -413,6 +413,7 @@ internal sealed class Collections
 
     private readonly List<Action> _afterCommit = [];
     private readonly Dictionary<int, List<StoredEvent>> _appended = [];
+    private readonly Dictionary<(string Account, string Event), (int Slot, List<StoredEvent> Events)> _recent = [];
 
     /// <summary>At most this many events, and this much data (but always one event), in one block of a stream.</summary>
     private const int BlockEvents = 64;
@@ -428,9 +429,26 @@ internal sealed class Collections
         events.Add(e);
     }
 
+    /// <summary>
+    /// Writer thread: the next event of an account's ring of recent events, stored when the transaction commits, with
+    /// the ring's others of this transaction, in one slot (<see cref="RecentEventDocument"/>): the first of them asks
+    /// <paramref name="slot"/> which.
+    /// </summary>
+    public void AppendRecent(string account, StoredEvent e, Func<int> slot)
+    {
+        if (!_recent.TryGetValue((account, e.Event), out var ring)) _recent[(account, e.Event)] = ring = (slot(), []);
+        ring.Events.Add(e);
+    }
+
+    /// <summary>Writer thread: the ring was deleted in this transaction; what it was given in it goes too.</summary>
+    public void DiscardRecent(string account, string eventName) => _recent.Remove((account, eventName));
+
     /// <summary>Writes what was appended, and commits.</summary>
     internal void Commit()
     {
+        foreach (var ((account, eventName), (slot, events)) in _recent)
+            RecentEvents.Upsert(RecentEventDocument.Of(RecentEventDocument.Key(account, eventName, slot), events));
+        _recent.Clear();
         foreach (var (streamId, events) in _appended)
         {
             for (var start = 0; start < events.Count;)
@@ -461,6 +479,7 @@ internal sealed class Collections
     {
         _afterCommit.Clear();
         _appended.Clear();
+        _recent.Clear();
     }
 
     public string? Setting(string name) => Settings.FindById(name)?.Value;

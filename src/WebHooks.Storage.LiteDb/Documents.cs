@@ -56,15 +56,8 @@ internal sealed class EventDocument
     [BsonIgnore] public int Count => 1 + (Earlier?.Count ?? 0);
 
     /// <summary>Oldest first, each with its sequence.</summary>
-    public IEnumerable<StoredEvent> Events(string eventName)
-    {
-        for (var i = 0; i < Count - 1; i++)
-        {
-            var e = Earlier![i];
-            yield return new StoredEvent(First + i, e.EventId, eventName, e.Published, e.Data);
-        }
-        yield return new StoredEvent(Last, EventId, eventName, Published, Data);
-    }
+    public IEnumerable<StoredEvent> Events(string eventName) =>
+        EventEntry.Block(Last, new EventEntry { EventId = EventId, Published = Published, Data = Data }, Earlier, eventName);
 
     /// <summary>A block of consecutive events of one stream, oldest first.</summary>
     public static EventDocument Of(int streamId, IReadOnlyList<StoredEvent> events)
@@ -73,41 +66,81 @@ internal sealed class EventDocument
         return new EventDocument
         {
             Key = EventKey.Of(streamId, last.Sequence), EventId = last.EventId, Published = last.Published, Data = last.Data,
-            Earlier = events.Count > 1 ? [.. events.Take(events.Count - 1).Select(e => new EventEntry { EventId = e.EventId, Published = e.Published, Data = e.Data })] : null,
+            Earlier = EventEntry.Earlier(events),
         };
     }
 }
 
-/// <summary>An event of a block before its last: its stream and sequence follow from the block's.</summary>
+/// <summary>An event of a block before its last: its sequence follows from the last one's.</summary>
 internal sealed class EventEntry
 {
     public string EventId { get; set; } = "";
     public DateTime Published { get; set; }
     public string Data { get; set; } = "";
+
+    /// <summary>A block's events, oldest first: <paramref name="earlier"/>, then the last, numbered up to <paramref name="last"/>.</summary>
+    public static IEnumerable<StoredEvent> Block(long last, EventEntry lastEvent, List<EventEntry>? earlier, string eventName)
+    {
+        var first = last - (earlier?.Count ?? 0);
+        for (var i = 0; i < (earlier?.Count ?? 0); i++)
+            yield return new StoredEvent(first + i, earlier![i].EventId, eventName, earlier[i].Published, earlier[i].Data);
+        yield return new StoredEvent(last, lastEvent.EventId, eventName, lastEvent.Published, lastEvent.Data);
+    }
+
+    /// <summary>The events of a block before its last (consecutive, oldest first); null for a block of one.</summary>
+    public static List<EventEntry>? Earlier(IReadOnlyList<StoredEvent> events) =>
+        events.Count > 1 ? [.. events.Take(events.Count - 1).Select(e => new EventEntry { EventId = e.EventId, Published = e.Published, Data = e.Data })] : null;
 }
 
-/// <summary>One slot of an account's ring of recent events of one type (<see cref="Events.RecentEvents"/>).</summary>
+/// <summary>
+/// One slot of an account's ring of recent events of one type (<see cref="WebHooks.Events.RecentEvents"/>): the events of one
+/// write (at most the ring's size), the last one's fields and <see cref="Earlier"/> before it, so that a group commit
+/// writes one slot per ring instead of one per event. Each write takes the next slot, so the ring's slots hold its
+/// last writes, and with them (each holding one event at least) its last <see cref="WebHooks.Events.RecentEvents.Kept"/> events.
+/// Files of earlier versions hold one event per slot, in slot <see cref="Seq"/> modulo the ring's size.
+/// </summary>
 internal sealed class RecentEventDocument
 {
+    private const int Kept = WebHooks.Events.RecentEvents.Kept;
+
     /// <summary><see cref="Key"/>: account, event and slot.</summary>
     [BsonId] public string Id { get; set; } = "";
 
-    /// <summary>Counts the account's publishes of the type; the slot is this modulo the ring's size.</summary>
+    /// <summary>Counts the account's publishes of the type: the number of the slot's last event.</summary>
     public long Seq { get; set; }
     public string EventId { get; set; } = "";
     public DateTime Published { get; set; }
     public string Data { get; set; } = "";
 
-    public static string Key(string account, string eventName, long seq) =>
-        $"{account}\n{eventName}\n{seq % Events.RecentEvents.Kept:D2}";
+    /// <summary>The slot's events before the last, oldest first; null when it holds one.</summary>
+    public List<EventEntry>? Earlier { get; set; }
+
+    /// <summary>Oldest first, each with its number.</summary>
+    public IEnumerable<StoredEvent> Events(string eventName) =>
+        EventEntry.Block(Seq, new EventEntry { EventId = EventId, Published = Published, Data = Data }, Earlier, eventName);
+
+    /// <summary>The slot <paramref name="id"/> holding the last of <paramref name="events"/> (consecutive, oldest first).</summary>
+    public static RecentEventDocument Of(string id, IReadOnlyList<StoredEvent> events)
+    {
+        var kept = events.Count > Kept ? events.Skip(events.Count - Kept).ToList() : events;
+        var last = kept[^1];
+        return new RecentEventDocument
+        {
+            Id = id, Seq = last.Sequence, EventId = last.EventId, Published = last.Published, Data = last.Data, Earlier = EventEntry.Earlier(kept),
+        };
+    }
+
+    public static string Key(string account, string eventName, int slot) => $"{account}\n{eventName}\n{slot:D2}";
 
     /// <summary>The ids of every slot of one ring (looked up one by one: LiteDB's string order is not ordinal).</summary>
     public static IEnumerable<string> Ring(string account, string eventName) =>
-        Enumerable.Range(0, Events.RecentEvents.Kept).Select(slot => Key(account, eventName, slot));
+        Enumerable.Range(0, Kept).Select(slot => Key(account, eventName, slot));
 
-    /// <summary>The filled slots of one ring, in slot order.</summary>
-    public static IEnumerable<RecentEventDocument> ReadRing(ILiteCollection<RecentEventDocument> slots, string account, string eventName) =>
-        Ring(account, eventName).Select(id => slots.FindById(id)).OfType<RecentEventDocument>();
+    /// <summary>The filled slots of one ring, each with its number (LiteDB compares ids ignoring case: only exact ones count).</summary>
+    public static IEnumerable<(int Slot, RecentEventDocument Document)> ReadRing(ILiteCollection<RecentEventDocument> slots, string account, string eventName) =>
+        Ring(account, eventName).Select((id, slot) => (Slot: slot, Document: slots.FindById(id)))
+            .Where(s => s.Document is { } d && d.Id == Key(account, eventName, s.Slot))
+            .Select(s => (s.Slot, s.Document!));
 }
 
 /// <summary>A webhook and its delivery state. Held in memory too (<see cref="WebHookTable"/>): never changed once shared; writes store a changed copy.</summary>

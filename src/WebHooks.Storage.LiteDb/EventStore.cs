@@ -41,10 +41,7 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
             }
         }
         var recent = state.NextRecent(c, e.Account, e.Event);
-        c.RecentEvents.Upsert(new RecentEventDocument
-        {
-            Id = RecentEventDocument.Key(e.Account, e.Event, recent), Seq = recent, EventId = e.EventId, Published = e.Now, Data = e.Data,
-        });
+        c.AppendRecent(e.Account, new StoredEvent(recent, e.EventId, e.Event, e.Now, e.Data), () => state.NextRecentSlot(c, e.Account, e.Event));
         if (idempotencyId is not null)
             c.Idempotency.Upsert(new IdempotencyDocument { Id = idempotencyId, Created = e.Now, EventId = e.EventId, WebHooks = kept });
         return new Appended(e.EventId, kept, queued, dropped);
@@ -76,9 +73,8 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
     {
-        var ring = RecentEventDocument.ReadRing(db.Read.RecentEvents, account, eventName)
-            .Where(d => d.Id == RecentEventDocument.Key(account, eventName, d.Seq));
-        return Task.FromResult<IReadOnlyList<StoredEvent>>(
-            [.. ring.OrderByDescending(d => d.Seq).Take(max).Select(d => new StoredEvent(d.Seq, d.EventId, eventName, d.Published, d.Data))]);
+        // The slots may hold more than the ring's size between them (each write takes one): the newest count.
+        var ring = RecentEventDocument.ReadRing(db.Read.RecentEvents, account, eventName).SelectMany(s => s.Document.Events(eventName));
+        return Task.FromResult<IReadOnlyList<StoredEvent>>([.. ring.OrderByDescending(e => e.Sequence).Take(Math.Min(max, Events.RecentEvents.Kept))]);
     }
 }

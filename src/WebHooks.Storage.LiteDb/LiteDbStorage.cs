@@ -68,6 +68,9 @@ public sealed class LiteDbStorage : IWebHooksStorage, IStorageSignals
 
     public string Path => _db.Path;
 
+    /// <summary>The file, for tests that hold its writer.</summary>
+    internal Database Database => _db;
+
     public IAccountStore Accounts { get; }
     public IWebHookStore WebHooks { get; }
     public IEventStore Events { get; }

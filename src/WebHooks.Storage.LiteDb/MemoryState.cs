@@ -75,17 +75,32 @@ internal sealed class MemoryState
     }
 
     /// <summary>
-    /// The sequence of the next event of an account's ring of recent events; the ring's head is read from the file the
-    /// first time (its slots are few), then kept here.
+    /// The number of the next event of an account's ring of recent events; the ring's head (its last number, and the
+    /// slot that holds it) is read from the file the first time (its slots are few), then kept here.
     /// </summary>
     public long NextRecent(Collections db, string account, string eventName)
     {
-        var heads = _tables.RecentHeads;
-        var head = heads.TryGetValue((account, eventName), out var known)
-            ? known
-            : RecentEventDocument.ReadRing(db.RecentEvents, account, eventName).Select(d => d.Seq).DefaultIfEmpty(0).Max();
-        heads[(account, eventName)] = head + 1;
-        return head + 1;
+        var head = RecentHead(db, account, eventName);
+        _tables.RecentHeads[(account, eventName)] = head with { Seq = head.Seq + 1 };
+        return head.Seq + 1;
+    }
+
+    /// <summary>The slot of the ring's next write: the one after its last write's.</summary>
+    public int NextRecentSlot(Collections db, string account, string eventName)
+    {
+        var head = RecentHead(db, account, eventName);
+        var slot = (head.Slot + 1) % Events.RecentEvents.Kept;
+        _tables.RecentHeads[(account, eventName)] = head with { Slot = slot };
+        return slot;
+    }
+
+    private (long Seq, int Slot) RecentHead(Collections db, string account, string eventName)
+    {
+        if (_tables.RecentHeads.TryGetValue((account, eventName), out var known)) return known;
+        (long Seq, int Slot) head = (0, Events.RecentEvents.Kept - 1); // an empty ring's first write takes slot 0
+        foreach (var (slot, document) in RecentEventDocument.ReadRing(db.RecentEvents, account, eventName))
+            if (document.Seq > head.Seq) head = (document.Seq, slot);
+        return head;
     }
 
     /// <summary>Deletes the rings of recent events of an account.</summary>
@@ -94,6 +109,7 @@ internal sealed class MemoryState
         foreach (var eventName in EventNames.All)
         {
             foreach (var id in RecentEventDocument.Ring(account, eventName)) db.RecentEvents.Delete(id);
+            db.DiscardRecent(account, eventName);
             _tables.RecentHeads.TryRemove((account, eventName), out _);
         }
     }
@@ -158,7 +174,7 @@ internal sealed class MemoryState
         public readonly ConcurrentDictionary<int, long> Heads = new();
         public readonly ConcurrentDictionary<int, DateTime> LastPublished = new();
 
-        /// <summary>The last sequence of each ring of recent events that was written since the load (filled lazily).</summary>
-        public readonly ConcurrentDictionary<(string Account, string Event), long> RecentHeads = new();
+        /// <summary>The last number of each ring of recent events written since the load, and its slot (filled lazily).</summary>
+        public readonly ConcurrentDictionary<(string Account, string Event), (long Seq, int Slot)> RecentHeads = new();
     }
 }

@@ -147,6 +147,73 @@ public sealed class LiteDbStorageTests
     }
 
     /// <summary>
+    /// A ring of recent events of the last release holds one event per slot, in slot number modulo 10; this release writes
+    /// the events of one group commit to one slot, the one after the newest's. Such a ring is listed as it was and goes on.
+    /// </summary>
+    [TestMethod]
+    public async Task A_ring_of_recent_events_of_the_last_release_is_listed_and_goes_on_from_its_newest_slot()
+    {
+        using (var db = new Database(DatabasePath, NullLogger.Instance))
+        {
+            await db.WriteAsync(c =>
+            {
+                for (var seq = 1; seq <= 13; seq++)
+                {
+                    c.Database.GetCollection("recent_events").Upsert(new LiteDB.BsonDocument
+                    {
+                        ["_id"] = $"acme\noptin_finalized\n{seq % 10:D2}", ["Seq"] = (long)seq, ["EventId"] = $"evt_old{seq}",
+                        ["Published"] = T0.AddMinutes(seq), ["Data"] = $"{{\"n\":{seq}}}",
+                    });
+                }
+                return true;
+            });
+        }
+
+        await using (var storage = Open())
+        {
+            CollectionAssert.AreEqual(Enumerable.Range(4, 10).Reverse().Select(n => $"evt_old{n}").ToArray(),
+                (await storage.Events.RecentAsync("acme", "optin_finalized", 100)).Select(e => e.EventId).ToArray());
+            Assert.AreEqual("{\"n\":13}", (await storage.Events.RecentAsync("acme", "optin_finalized", 1)).Single().Data);
+
+            using var gate = new ManualResetEventSlim();
+            var held = storage.Database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
+            var published = Enumerable.Range(1, 3).Select(n => storage.Events.AppendAsync(
+                new NewEvent("acme", "optin_finalized", $"evt_new{n}", "{}", null, T0.AddHours(1), TimeSpan.FromDays(5), TimeSpan.FromDays(1)))).ToList();
+            gate.Set();
+            Assert.IsTrue(await held, "the writer was held while the three were queued");
+            await Task.WhenAll(published);
+
+            CollectionAssert.AreEqual(new[] { "evt_new3", "evt_new2", "evt_new1" }.Concat(Enumerable.Range(7, 7).Reverse().Select(n => $"evt_old{n}")).ToArray(),
+                (await storage.Events.RecentAsync("acme", "optin_finalized", 100)).Select(e => e.EventId).ToArray(),
+                "the three took the slot after the newest's (that of 4), one write");
+        }
+
+        using var reopened = new Database(DatabasePath, NullLogger.Instance);
+        var slots = reopened.Read.RecentEvents.FindAll().ToList();
+        Assert.AreEqual(10, slots.Count, "a ring never has more than its 10 slots");
+        var newest = slots.Single(d => d.Seq == 16);
+        Assert.AreEqual(("acme\noptin_finalized\n04", 2), (newest.Id, newest.Earlier!.Count));
+    }
+
+    /// <summary>A publish and the removal of its account in one group commit: the ring goes with the account.</summary>
+    [TestMethod]
+    public async Task An_account_removed_in_the_group_commit_of_a_publish_keeps_no_recent_events()
+    {
+        await using var storage = Open();
+        Assert.IsTrue(await storage.Accounts.AddAsync(new Account("acme", "hash", null, T0)));
+        using var gate = new ManualResetEventSlim();
+        var held = storage.Database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
+        var publish = storage.Events.AppendAsync(new NewEvent("acme", "optin_finalized", "evt_1", "{}", null, T0, TimeSpan.FromDays(5), TimeSpan.FromDays(1)));
+        var remove = storage.Accounts.RemoveAsync("acme");
+        gate.Set();
+        Assert.IsTrue(await held, "the writer was held while both were queued");
+        await Task.WhenAll(publish, remove);
+
+        Assert.AreEqual(0, (await storage.Events.RecentAsync("acme", "optin_finalized", 10)).Count);
+        Assert.AreEqual(0, storage.Database.Read.RecentEvents.Count());
+    }
+
+    /// <summary>
     /// A file of schema 2 (one event per document) is read as it is: it is marked 3, and its id counters are kept. A file
     /// marked with a schema this version does not know is refused, and left as it was.
     /// </summary>

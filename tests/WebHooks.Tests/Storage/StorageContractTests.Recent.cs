@@ -89,6 +89,37 @@ public abstract partial class StorageContractTests
             (await Store.Events.RecentAsync("acme", OptIn, 100)).Select(e => e.EventId).ToArray(), "after the restart, the oldest are overwritten");
     }
 
+    /// <summary>
+    /// Waves of publishes made at once, many more writes than the ring has slots (LiteDB writes one slot per ring and
+    /// group commit), before and after a restart: the ring lists the last ones, newest first.
+    /// </summary>
+    [TestMethod]
+    public async Task Recent_events_of_many_groups_of_publishes_are_the_last_ones_before_and_after_a_restart()
+    {
+        await AddAccountAsync();
+        var webHook = await CreateAsync();
+        async Task WavesAsync(int waves)
+        {
+            for (var wave = 0; wave < waves; wave++)
+                await Task.WhenAll(Enumerable.Range(0, 1 + wave % 7).Select(_ => PublishAsync(T0.AddMinutes(wave))));
+        }
+        async Task AssertLastOnesAsync(string when)
+        {
+            var stream = await Store.Events.ReadAsync(webHook.Id, 0, long.MaxValue, 1_000);
+            CollectionAssert.AreEqual(stream.Select(e => e.EventId).Reverse().Take(RecentEvents.Kept).ToArray(),
+                (await Store.Events.RecentAsync("acme", OptIn, 100)).Select(e => e.EventId).ToArray(), when);
+            CollectionAssert.AreEqual(stream.Select(e => e.EventId).Reverse().Take(4).ToArray(),
+                (await Store.Events.RecentAsync("acme", OptIn, 4)).Select(e => e.EventId).ToArray(), when + ", at most 4");
+        }
+
+        await WavesAsync(3 * RecentEvents.Kept);
+        await AssertLastOnesAsync("before the restart");
+        Store = await ReopenAsync(Store);
+        await AssertLastOnesAsync("after the restart");
+        await WavesAsync(RecentEvents.Kept + 3);
+        await AssertLastOnesAsync("after more publishes");
+    }
+
     [TestMethod]
     public async Task Removing_an_account_removes_its_recent_events()
     {
