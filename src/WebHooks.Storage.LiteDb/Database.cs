@@ -415,10 +415,6 @@ internal sealed class Collections
     private readonly Dictionary<int, List<StoredEvent>> _appended = [];
     private readonly Dictionary<(string Account, string Event), (int Slot, List<StoredEvent> Events)> _recent = [];
 
-    /// <summary>At most this many events, and this much data (but always one event), in one block of a stream.</summary>
-    private const int BlockEvents = 64;
-    private const long BlockChars = 512 * 1024;
-
     /// <summary>
     /// Writer thread: the stream's next event, stored when the transaction commits, with the stream's others of this
     /// transaction, in blocks (<see cref="EventDocument"/>).
@@ -450,16 +446,7 @@ internal sealed class Collections
             RecentEvents.Upsert(RecentEventDocument.Of(RecentEventDocument.Key(account, eventName, slot), events));
         _recent.Clear();
         foreach (var (streamId, events) in _appended)
-        {
-            for (var start = 0; start < events.Count;)
-            {
-                var end = start + 1;
-                for (long chars = events[start].Data.Length; end < events.Count && end - start < BlockEvents && chars + events[end].Data.Length <= BlockChars; end++)
-                    chars += events[end].Data.Length;
-                Events.Insert(EventDocument.Of(streamId, events[start..end]));
-                start = end;
-            }
-        }
+            foreach (var block in EventDocument.Blocks(streamId, events)) Events.Insert(block);
         _appended.Clear();
         Database.Commit();
     }

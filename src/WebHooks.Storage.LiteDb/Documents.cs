@@ -55,20 +55,39 @@ internal sealed class EventDocument
     [BsonIgnore] public long First => Last - (Earlier?.Count ?? 0);
     [BsonIgnore] public int Count => 1 + (Earlier?.Count ?? 0);
 
-    /// <summary>Oldest first, each with its sequence.</summary>
-    public IEnumerable<StoredEvent> Events(string eventName) =>
-        EventEntry.Block(Last, new EventEntry { EventId = EventId, Published = Published, Data = Data }, Earlier, eventName);
+    /// <summary>At most this many events, and this much data (but always one event), in one block.</summary>
+    private const int BlockEvents = 64;
+    private const long BlockChars = 512 * 1024;
 
-    /// <summary>A block of consecutive events of one stream, oldest first.</summary>
-    public static EventDocument Of(int streamId, IReadOnlyList<StoredEvent> events)
+    /// <summary>Oldest first, each with its sequence.</summary>
+    public IEnumerable<StoredEvent> Events(string eventName) => EventEntry.Block(Last, EventId, Published, Data, Earlier, eventName);
+
+    /// <summary>Consecutive events of one stream (oldest first) in as few blocks as their number and size allow.</summary>
+    public static IEnumerable<EventDocument> Blocks(int streamId, List<StoredEvent> events)
     {
-        var last = events[^1];
-        return new EventDocument
+        for (var start = 0; start < events.Count;)
         {
-            Key = EventKey.Of(streamId, last.Sequence), EventId = last.EventId, Published = last.Published, Data = last.Data,
-            Earlier = EventEntry.Earlier(events),
-        };
+            var end = start + 1;
+            for (long chars = events[start].Data.Length; end < events.Count && end - start < BlockEvents && chars + events[end].Data.Length <= BlockChars; end++)
+                chars += events[end].Data.Length;
+            var last = events[end - 1];
+            yield return new EventDocument
+            {
+                Key = EventKey.Of(streamId, last.Sequence), EventId = last.EventId, Published = last.Published, Data = last.Data,
+                Earlier = EventEntry.Earlier(events[start..end]),
+            };
+            start = end;
+        }
     }
+
+    /// <summary>
+    /// The stream's events after <paramref name="after"/>, oldest first, read lazily from at most
+    /// <paramref name="maxBlocks"/> blocks: the first block keyed past <paramref name="after"/> holds the event after it.
+    /// </summary>
+    public static IEnumerable<StoredEvent> ReadAfter(ILiteCollection<EventDocument> blocks, int streamId, string eventName, long after, int maxBlocks = int.MaxValue) =>
+        blocks.Find(EventKey.Range(streamId, after, EventKey.MaxSequence), limit: maxBlocks)
+            .SelectMany(block => block.Events(eventName))
+            .SkipWhile(e => e.Sequence <= after);
 }
 
 /// <summary>An event of a block before its last: its sequence follows from the last one's.</summary>
@@ -78,13 +97,13 @@ internal sealed class EventEntry
     public DateTime Published { get; set; }
     public string Data { get; set; } = "";
 
-    /// <summary>A block's events, oldest first: <paramref name="earlier"/>, then the last, numbered up to <paramref name="last"/>.</summary>
-    public static IEnumerable<StoredEvent> Block(long last, EventEntry lastEvent, List<EventEntry>? earlier, string eventName)
+    /// <summary>A block's events, oldest first: <paramref name="earlier"/>, then the last (its fields), numbered up to <paramref name="last"/>.</summary>
+    public static IEnumerable<StoredEvent> Block(long last, string eventId, DateTime published, string data, List<EventEntry>? earlier, string eventName)
     {
         var first = last - (earlier?.Count ?? 0);
         for (var i = 0; i < (earlier?.Count ?? 0); i++)
             yield return new StoredEvent(first + i, earlier![i].EventId, eventName, earlier[i].Published, earlier[i].Data);
-        yield return new StoredEvent(last, lastEvent.EventId, eventName, lastEvent.Published, lastEvent.Data);
+        yield return new StoredEvent(last, eventId, eventName, published, data);
     }
 
     /// <summary>The events of a block before its last (consecutive, oldest first); null for a block of one.</summary>
@@ -116,8 +135,7 @@ internal sealed class RecentEventDocument
     public List<EventEntry>? Earlier { get; set; }
 
     /// <summary>Oldest first, each with its number.</summary>
-    public IEnumerable<StoredEvent> Events(string eventName) =>
-        EventEntry.Block(Seq, new EventEntry { EventId = EventId, Published = Published, Data = Data }, Earlier, eventName);
+    public IEnumerable<StoredEvent> Events(string eventName) => EventEntry.Block(Seq, EventId, Published, Data, Earlier, eventName);
 
     /// <summary>The slot <paramref name="id"/> holding the last of <paramref name="events"/> (consecutive, oldest first).</summary>
     public static RecentEventDocument Of(string id, IReadOnlyList<StoredEvent> events)
@@ -138,8 +156,8 @@ internal sealed class RecentEventDocument
 
     /// <summary>The filled slots of one ring, each with its number (LiteDB compares ids ignoring case: only exact ones count).</summary>
     public static IEnumerable<(int Slot, RecentEventDocument Document)> ReadRing(ILiteCollection<RecentEventDocument> slots, string account, string eventName) =>
-        Ring(account, eventName).Select((id, slot) => (Slot: slot, Document: slots.FindById(id)))
-            .Where(s => s.Document is { } d && d.Id == Key(account, eventName, s.Slot))
+        Ring(account, eventName).Select((id, slot) => (Id: id, Slot: slot, Document: slots.FindById(id)))
+            .Where(s => s.Document?.Id == s.Id)
             .Select(s => (s.Slot, s.Document!));
 }
 

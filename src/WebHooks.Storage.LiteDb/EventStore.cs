@@ -55,21 +55,9 @@ internal sealed class EventStore(Database db, MemoryState state, StreamTails tai
     }
 
     /// <summary>The stream's events in (<paramref name="after"/>, <paramref name="upTo"/>], at most <paramref name="max"/>, from the file.</summary>
-    internal static IReadOnlyList<StoredEvent> Read(Collections c, int streamId, string eventName, long after, long upTo, int max)
-    {
-        var events = new List<StoredEvent>(Math.Min(max, 64));
-        // The first block keyed past `after` holds the event after it; each block holds one event at least.
-        foreach (var block in c.Events.Find(EventKey.Range(streamId, after, EventKey.MaxSequence), limit: max))
-        {
-            foreach (var e in block.Events(eventName))
-            {
-                if (e.Sequence <= after) continue;
-                if (e.Sequence > upTo || events.Count == max) return events;
-                events.Add(e);
-            }
-        }
-        return events;
-    }
+    internal static IReadOnlyList<StoredEvent> Read(Collections c, int streamId, string eventName, long after, long upTo, int max) =>
+        // Each block holds one event at least: `max` blocks hold `max` events.
+        [.. EventDocument.ReadAfter(c.Events, streamId, eventName, after, maxBlocks: max).TakeWhile(e => e.Sequence <= upTo).Take(max)];
 
     public Task<IReadOnlyList<StoredEvent>> RecentAsync(string account, string eventName, int max, CancellationToken cancellationToken = default)
     {

@@ -93,9 +93,8 @@ internal static class Upgrade
     private static long LastPublishedBefore(Collections db, int streamId, long after, DateTime end)
     {
         var last = after;
-        foreach (var e in db.Events.Find(EventKey.Range(streamId, after, EventKey.MaxSequence)).SelectMany(block => block.Events("")))
+        foreach (var e in EventDocument.ReadAfter(db.Events, streamId, eventName: "", after))
         {
-            if (e.Sequence <= after) continue;
             if (e.Published >= end) break;
             last = e.Sequence;
         }

@@ -25,6 +25,17 @@ public sealed class LiteDbStorageTests
     private LiteDbStorage Open(string? path = null) =>
         LiteDbStorage.Open(new LiteDbStorageOptions { Path = path ?? DatabasePath }, NullLogger.Instance);
 
+    /// <summary>Queues the writes while the writer thread is held, so that they go in one group commit, in their order.</summary>
+    private static async Task InOneGroupCommitAsync(LiteDbStorage storage, Func<IEnumerable<Task>> queue)
+    {
+        using var gate = new ManualResetEventSlim();
+        var held = storage.Database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
+        var queued = queue().ToList();
+        gate.Set();
+        Assert.IsTrue(await held, "the writer was held while the writes were queued");
+        await Task.WhenAll(queued);
+    }
+
     [TestMethod]
     public async Task Webhooks_offsets_and_heads_survive_a_reopen_and_ids_are_never_used_twice()
     {
@@ -175,13 +186,8 @@ public sealed class LiteDbStorageTests
                 (await storage.Events.RecentAsync("acme", "optin_finalized", 100)).Select(e => e.EventId).ToArray());
             Assert.AreEqual("{\"n\":13}", (await storage.Events.RecentAsync("acme", "optin_finalized", 1)).Single().Data);
 
-            using var gate = new ManualResetEventSlim();
-            var held = storage.Database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
-            var published = Enumerable.Range(1, 3).Select(n => storage.Events.AppendAsync(
-                new NewEvent("acme", "optin_finalized", $"evt_new{n}", "{}", null, T0.AddHours(1), TimeSpan.FromDays(5), TimeSpan.FromDays(1)))).ToList();
-            gate.Set();
-            Assert.IsTrue(await held, "the writer was held while the three were queued");
-            await Task.WhenAll(published);
+            await InOneGroupCommitAsync(storage, () => Enumerable.Range(1, 3).Select(n => storage.Events.AppendAsync(
+                new NewEvent("acme", "optin_finalized", $"evt_new{n}", "{}", null, T0.AddHours(1), TimeSpan.FromDays(5), TimeSpan.FromDays(1)))));
 
             CollectionAssert.AreEqual(new[] { "evt_new3", "evt_new2", "evt_new1" }.Concat(Enumerable.Range(7, 7).Reverse().Select(n => $"evt_old{n}")).ToArray(),
                 (await storage.Events.RecentAsync("acme", "optin_finalized", 100)).Select(e => e.EventId).ToArray(),
@@ -201,13 +207,11 @@ public sealed class LiteDbStorageTests
     {
         await using var storage = Open();
         Assert.IsTrue(await storage.Accounts.AddAsync(new Account("acme", "hash", null, T0)));
-        using var gate = new ManualResetEventSlim();
-        var held = storage.Database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
-        var publish = storage.Events.AppendAsync(new NewEvent("acme", "optin_finalized", "evt_1", "{}", null, T0, TimeSpan.FromDays(5), TimeSpan.FromDays(1)));
-        var remove = storage.Accounts.RemoveAsync("acme");
-        gate.Set();
-        Assert.IsTrue(await held, "the writer was held while both were queued");
-        await Task.WhenAll(publish, remove);
+        await InOneGroupCommitAsync(storage, () =>
+        [
+            storage.Events.AppendAsync(new NewEvent("acme", "optin_finalized", "evt_1", "{}", null, T0, TimeSpan.FromDays(5), TimeSpan.FromDays(1))),
+            storage.Accounts.RemoveAsync("acme"),
+        ]);
 
         Assert.AreEqual(0, (await storage.Events.RecentAsync("acme", "optin_finalized", 10)).Count);
         Assert.AreEqual(0, storage.Database.Read.RecentEvents.Count());
