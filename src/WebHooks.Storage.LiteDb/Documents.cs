@@ -267,10 +267,10 @@ internal sealed class AttemptDocument
     public string Error { get; set; } = "";
     public List<AttemptEntry>? Next { get; set; }
 
-    public int WebHookId => EventKey.OwnerOf(Key);
-    public long FirstNumber => EventKey.SequenceOf(Key);
-    public int Count => 1 + (Next?.Count ?? 0);
-    public long LastNumber => FirstNumber + Count - 1;
+    [BsonIgnore] public int WebHookId => EventKey.OwnerOf(Key);
+    [BsonIgnore] public long FirstNumber => EventKey.SequenceOf(Key);
+    [BsonIgnore] public int Count => 1 + (Next?.Count ?? 0);
+    [BsonIgnore] public long LastNumber => FirstNumber + Count - 1;
 
     /// <summary>Oldest first, each with its running number.</summary>
     public IEnumerable<(long Number, DeliveryAttempt Attempt)> Attempts()

@@ -294,6 +294,31 @@ public sealed class LiteDbStorageTests
     }
 
     /// <summary>
+    /// A block of attempts stores its attempts and nothing derived from its key: what a document holds beyond that is
+    /// written and fsynced again with every attempt logged, and grows the file.
+    /// </summary>
+    [TestMethod]
+    public async Task A_block_of_attempts_stores_its_attempts_fields_only()
+    {
+        await using (var storage = Open())
+        {
+            var webHookId = (await storage.WebHooks.CreateAsync(new NewWebHook("acme", "app", "optin_finalized", "http://127.0.0.1/", "whsec_AAAA", T0), 100))!.Id;
+            await storage.Attempts.AddAsync([
+                new(webHookId, "evt_1", "optin_finalized", 1, T0, 500, 5, false, "HTTP 500"),
+                new(webHookId, "evt_1", "optin_finalized", 2, T0.AddSeconds(5), 200, 4, true, "")]);
+        }
+
+        using var db = new Database(DatabasePath, NullLogger.Instance);
+        var stored = db.Read.Database.GetCollection("attempts").FindAll().Single();
+        CollectionAssert.AreEquivalent(
+            new[] { "_id", "EventId", "Event", "Attempt", "Created", "Status", "DurationMs", "Succeeded", "Error", "Next" },
+            stored.Keys.ToArray());
+        CollectionAssert.AreEquivalent(
+            new[] { "EventId", "Attempt", "Created", "Status", "DurationMs", "Succeeded", "Error" },
+            stored["Next"].AsArray.Single().AsDocument.Keys.ToArray());
+    }
+
+    /// <summary>
     /// A file written by the first release (tests/…/Fixtures/round1, made by fixturegen.cs.txt with that release's engine):
     /// its accounts, webhooks, buffers and offsets come through, names in one spelling, ids never used again.
     /// </summary>
