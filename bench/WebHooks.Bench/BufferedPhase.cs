@@ -97,22 +97,16 @@ public static class BufferedPhase
     {
         var events = tally.Expected;
         var cpu = CpuUse.Start(service.Pid);
-        var next = -1;
         var started = Stopwatch.GetTimestamp();
         var lastLog = started;
-        await Task.WhenAll(Enumerable.Range(0, publishers).Select(async _ =>
+        await api.PublishManyAsync(events, publishers, _ => 0, tally.First, tally, token, i =>
         {
-            int seq;
-            while ((seq = Interlocked.Increment(ref next)) < events)
+            if (i % 10_000 == 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastLog)).TotalSeconds >= 10)
             {
-                await api.PublishAsync(0, tally.First + seq, token, tally);
-                if (seq % 10_000 == 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastLog)).TotalSeconds >= 10)
-                {
-                    Interlocked.Exchange(ref lastLog, Stopwatch.GetTimestamp());
-                    Log.Line($"{what} {seq:N0} of {events:N0} published; service working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
-                }
+                Interlocked.Exchange(ref lastLog, Stopwatch.GetTimestamp());
+                Log.Line($"{what} {i:N0} of {events:N0} published; service working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");
             }
-        }));
+        });
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var intake = new Throughput(events, 0, events, seconds, seconds, 0, cpu());
         Log.Line($"{what} {events:N0} buffered by {publishers} publishers at {Report.N(intake.PublishPerSecond)} events/s; working set {Report.Mb(service.WorkingSet)}, peak {Report.Mb(service.PeakWorkingSet)}");

@@ -32,6 +32,8 @@ public sealed record Options
     /// <summary>The whole run gives up after this.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(20);
     public bool Keep { get; init; }
+    /// <summary>The closed-loop publishers use the HttpClient on the thread pool, as until 2026-12, instead of blocking threads.</summary>
+    public bool HttpClientPublishers { get; init; }
     /// <summary>Events of (k), the cold burst right after start, and of its warm twin.</summary>
     public int Burst { get; init; } = 1_000;
     /// <summary>Events of (f): one account, <see cref="WebHooks"/> webhooks on the event, so events × webhooks deliveries.</summary>
@@ -67,6 +69,7 @@ public sealed record Options
           --skip LIST           comma-separated groups not to run: lite,fanout,attempts,buffered,postgres
           --time-limit MIN      give up after MIN minutes          default 20 (quick: 5)
           --keep                keep the temporary folder (databases, service logs)
+          --http-client-publishers  publish with HttpClient on the thread pool (until 2026-12) instead of blocking threads
         """;
 
     public static Options Parse(string[] args)
@@ -88,6 +91,7 @@ public sealed record Options
             {
                 "--quick" => options,
                 "--keep" => options with { Keep = true },
+                "--http-client-publishers" => options with { HttpClientPublishers = true },
                 "--events" => options with { Events = Next() },
                 "--webhooks" => options with { WebHooks = Math.Min(Next(), Tally.MaxPaths) },
                 "--hanging" => options with { Hanging = Next() },

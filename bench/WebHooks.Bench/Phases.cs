@@ -126,20 +126,12 @@ public static class Phases
         using var capped = CancellationTokenSource.CreateLinkedTokenSource(token);
         capped.CancelAfter(cap);
         var cpu = CpuUse.Start(service.Pid);
-        var next = -1;
         var published = 0;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, publishers ?? options.Publishers).Select(async _ =>
-            {
-                int seq;
-                while ((seq = Interlocked.Increment(ref next)) < events)
-                {
-                    await api.PublishAsync(fanOut > 1 ? 0 : seq % options.WebHooks, tally.First + seq, capped.Token, tally);
-                    Interlocked.Increment(ref published);
-                }
-            }));
+            await api.PublishManyAsync(events, publishers ?? options.Publishers, i => fanOut > 1 ? 0 : i % options.WebHooks, tally.First, tally, capped.Token,
+                _ => Interlocked.Increment(ref published));
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {

@@ -56,12 +56,16 @@ try
             foreach (var s in started) await s.DisposeAsync();
             throw;
         }
-        return new Services(started, accounts);
+        return new Services(started, accounts, options.HttpClientPublishers);
     }
 
-    // The bench's own publishing code is warmed against the receiver, so that (k) measures the service's cold start only.
-    using (var self = new ServiceApi(receiver.BaseUrl, accounts))
+    // The bench's own publishing code (the publishers', and the HttpClient's of (c)) is warmed against the receiver, so
+    // that (k) measures the service's cold start only.
+    using (var self = new ServiceApi(receiver.BaseUrl, accounts, options.HttpClientPublishers))
+    {
+        await self.PublishManyAsync(2_000, options.Publishers, i => i % accounts.Count, 0, null, token);
         await Task.WhenAll(Enumerable.Range(0, options.Publishers).Select(async p => { for (var i = p; i < 2_000; i += options.Publishers) await self.PublishAsync(i % accounts.Count, i, token); }));
+    }
 
     // (a) the limit
     Log.Line($"(a) {options.Events:N0} POSTs straight to the receiver, {options.Concurrency} concurrent");
@@ -279,11 +283,11 @@ return exitCode;
 static string Ms(double ms) => double.IsPositiveInfinity(ms) ? "never" : N(ms, "0.0");
 
 /// <summary>One service run: one or more instances on the same storage.</summary>
-internal sealed class Services(List<ServiceChild> all, IReadOnlyList<(string Name, string Password)> accounts) : IAsyncDisposable
+internal sealed class Services(List<ServiceChild> all, IReadOnlyList<(string Name, string Password)> accounts, bool httpClientPublishers) : IAsyncDisposable
 {
     public IReadOnlyList<ServiceChild> All => all;
     public ServiceChild First => all[0];
-    public ServiceApi Api { get; } = new([.. all.Select(s => s.BaseUrl)], accounts);
+    public ServiceApi Api { get; } = new([.. all.Select(s => s.BaseUrl)], accounts, httpClientPublishers);
 
     public async ValueTask DisposeAsync()
     {

@@ -14,16 +14,23 @@ public sealed class ServiceApi : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri[] _instances;
+    private readonly bool _httpClientPublishers;
     private readonly IReadOnlyList<(string Name, string Password)> _accounts;
     private readonly AuthenticationHeaderValue[] _basic;
 
-    public ServiceApi(string baseUrl, IReadOnlyList<(string Name, string Password)> accounts) : this([baseUrl], accounts)
+    public ServiceApi(string baseUrl, IReadOnlyList<(string Name, string Password)> accounts, bool httpClientPublishers = false)
+        : this([baseUrl], accounts, httpClientPublishers)
     {
     }
 
-    public ServiceApi(IReadOnlyList<string> baseUrls, IReadOnlyList<(string Name, string Password)> accounts)
+    /// <param name="httpClientPublishers">
+    /// <see cref="PublishManyAsync"/> publishes with the <see cref="HttpClient"/> on the thread pool, as the bench did until
+    /// 2026-12 (<c>--http-client-publishers</c>), instead of <see cref="Publisher"/> threads.
+    /// </param>
+    public ServiceApi(IReadOnlyList<string> baseUrls, IReadOnlyList<(string Name, string Password)> accounts, bool httpClientPublishers = false)
     {
         _instances = [.. baseUrls.Select(u => new Uri(u + "/"))];
+        _httpClientPublishers = httpClientPublishers;
         var baseUrl = baseUrls[0];
         _accounts = accounts;
         _basic = [.. accounts.Select(a => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{a.Name}:{a.Password}"))))];
@@ -96,6 +103,58 @@ public sealed class ServiceApi : IDisposable
             }
         }
         throw new BenchException($"publishing event {seq} as {_accounts[account].Name} failed 3 times: {problem}");
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="count"/> events by <paramref name="publishers"/> concurrent closed-loop publishers: event i
+    /// as <paramref name="account"/>(i), with seq <paramref name="firstSeq"/> + i. <paramref name="acknowledged"/> is told
+    /// each acknowledged i. When <paramref name="token"/> ends it, it stops publishing and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public Task PublishManyAsync(int count, int publishers, Func<int, int> account, int firstSeq, Tally? tally, CancellationToken token, Action<int>? acknowledged = null)
+    {
+        var next = -1;
+        if (_httpClientPublishers)
+        {
+            return Task.WhenAll(Enumerable.Range(0, publishers).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    await PublishAsync(account(i), firstSeq + i, token, tally);
+                    acknowledged?.Invoke(i);
+                }
+            }));
+        }
+
+        return Task.WhenAll(Enumerable.Range(0, publishers).Select(_ =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            new Thread(() =>
+            {
+                try
+                {
+                    using var publisher = new Publisher(_instances, _accounts);
+                    using var stop = token.Register(publisher.Dispose);
+                    int i;
+                    while (!token.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < count)
+                    {
+                        publisher.Publish(account(i), firstSeq + i, tally);
+                        acknowledged?.Invoke(i);
+                    }
+                    token.ThrowIfCancellationRequested();
+                    done.SetResult();
+                }
+                catch (Exception) when (token.IsCancellationRequested)
+                {
+                    done.SetCanceled(token);
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "publisher" }.Start();
+            return done.Task;
+        }));
     }
 
     public void Dispose() => _http.Dispose();
