@@ -116,16 +116,11 @@ public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(strin
                 throw new IOException("not an HTTP answer: " + Encoding.ASCII.GetString(head[..Math.Min(head.Length, 80)]));
             long? contentLength = null;
             var chunked = false;
-            foreach (var range in head.Split("\r\n"u8))
+            for (var field = new HeaderFields(head); field.MoveNext();)
             {
-                var line = head[range];
-                var colon = line.IndexOf((byte)':');
-                if (colon < 0) continue;
-                var name = line[..colon];
-                var value = line[(colon + 1)..].Trim((byte)' ');
-                if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) && Utf8Parser.TryParse(value, out long n, out _)) contentLength = n;
-                else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8)) chunked = Ascii.EqualsIgnoreCase(value, "chunked"u8);
-                else if (Ascii.EqualsIgnoreCase(name, "Connection"u8)) Closed = Ascii.EqualsIgnoreCase(value, "close"u8);
+                if (field.Is("Content-Length"u8) && Utf8Parser.TryParse(field.Value, out long n, out _)) contentLength = n;
+                else if (field.Is("Transfer-Encoding"u8)) chunked = Ascii.EqualsIgnoreCase(field.Value, "chunked"u8);
+                else if (field.Is("Connection"u8)) Closed = Ascii.EqualsIgnoreCase(field.Value, "close"u8);
             }
             _start += headEnd + 4;
 

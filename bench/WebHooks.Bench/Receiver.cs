@@ -274,18 +274,13 @@ public sealed class Receiver : IDisposable
     private static int? ContentLength(ReadOnlySpan<byte> head)
     {
         var length = 0;
-        foreach (var range in head.Split("\r\n"u8))
+        for (var field = new HeaderFields(head); field.MoveNext();)
         {
-            var line = head[range];
-            var colon = line.IndexOf((byte)':');
-            if (colon < 0) continue;
-            var name = line[..colon];
-            var value = line[(colon + 1)..].Trim((byte)' ');
-            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            if (field.Is("Content-Length"u8))
             {
-                if (!int.TryParse(value, out length) || length < 0) return null;
+                if (!int.TryParse(field.Value, out length) || length < 0) return null;
             }
-            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8)) return null;
+            else if (field.Is("Transfer-Encoding"u8)) return null;
         }
         return length;
     }
