@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
@@ -17,10 +18,10 @@ namespace WebHooks.Bench;
 /// as much CPU per publish as the service in (h)'s intake; see bench/README.md, "The setup". It speaks the HTTP/1.1 the
 /// service answers with: a Content-Length or a chunked body, and reconnects when the service closes a connection.
 /// </remarks>
-public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(string Name, string Password)> accounts) : IDisposable
+/// <param name="heads">Per instance and account, the request head up to the Content-Length's value (<see cref="Head"/>).</param>
+public sealed class Publisher(IReadOnlyList<Uri> instances, byte[][][] heads, IReadOnlyList<(string Name, string Password)> accounts) : IDisposable
 {
     private readonly Connection?[] _connections = new Connection?[instances.Count];
-    private readonly byte[][][] _heads = [.. instances.Select(i => accounts.Select(a => Head(i, a)).ToArray())];
     private volatile bool _disposed;
 
     /// <summary>Publishes event <paramref name="seq"/> as <paramref name="account"/> to instance seq mod instances; retried twice on failure.</summary>
@@ -38,7 +39,7 @@ public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(strin
             try
             {
                 connection ??= _connections[instance] = new Connection(instances[instance]);
-                var (status, reply) = connection.Post(_heads[instance][account], body);
+                var (status, reply) = connection.Post(heads[instance][account], body);
                 if (connection.Closed) Drop(instance);
                 if (status == (int)HttpStatusCode.Accepted)
                 {
@@ -70,10 +71,9 @@ public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(strin
         _connections[instance] = null;
     }
 
-    /// <summary>The request head up to the Content-Length's value.</summary>
-    private static byte[] Head(Uri instance, (string Name, string Password) account) => Encoding.ASCII.GetBytes(
-        $"POST /api/events HTTP/1.1\r\nHost: {instance.Authority}\r\n" +
-        $"Authorization: Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account.Name}:{account.Password}"))}\r\n" +
+    /// <summary>The head of a publish to <paramref name="instance"/> with these credentials, up to the Content-Length's value.</summary>
+    public static byte[] Head(Uri instance, AuthenticationHeaderValue authorization) => Encoding.ASCII.GetBytes(
+        $"POST /api/events HTTP/1.1\r\nHost: {instance.Authority}\r\nAuthorization: {authorization}\r\n" +
         "Content-Type: application/json\r\nContent-Length: ");
 
     /// <summary>A keep-alive connection: one request at a time, its answer read whole before the next.</summary>
@@ -129,16 +129,15 @@ public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(strin
             {
                 while (true)
                 {
-                    var line = Line();
-                    var semicolon = line.IndexOf(';');
-                    var size = Convert.ToInt64(semicolon < 0 ? line : line[..semicolon], 16);
+                    // "3b" or "3b;extension": the chunk's size in hex
+                    if (!Utf8Parser.TryParse(Line(), out long size, out _, 'x')) throw new IOException("a chunk without its size");
                     if (size == 0)
                     {
-                        while (Line().Length > 0) { } // trailers, then the empty line
+                        while (!Line().IsEmpty) { } // trailers, then the empty line
                         break;
                     }
                     Consume(size, keep);
-                    if (Line().Length > 0) throw new IOException("a chunk did not end with CRLF");
+                    if (!Line().IsEmpty) throw new IOException("a chunk did not end with CRLF");
                 }
             }
             else if (contentLength is { } n) Consume(n, keep);
@@ -146,12 +145,12 @@ public sealed class Publisher(IReadOnlyList<Uri> instances, IReadOnlyList<(strin
             return (status, keep is null ? "" : Encoding.UTF8.GetString(keep.GetBuffer(), 0, (int)keep.Length));
         }
 
-        /// <summary>The next line of the answer, without its CRLF.</summary>
-        private string Line()
+        /// <summary>The next line of the answer, without its CRLF; valid until the next read.</summary>
+        private ReadOnlySpan<byte> Line()
         {
             int eol;
             while ((eol = _in.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0) Receive();
-            var line = Encoding.ASCII.GetString(_in, _start, eol);
+            var line = _in.AsSpan(_start, eol);
             _start += eol + 2;
             return line;
         }

@@ -17,6 +17,7 @@ public sealed class ServiceApi : IDisposable
     private readonly bool _httpClientPublishers;
     private readonly IReadOnlyList<(string Name, string Password)> _accounts;
     private readonly AuthenticationHeaderValue[] _basic;
+    private readonly byte[][][] _publishHeads; // per instance and account, for the Publisher threads
 
     public ServiceApi(string baseUrl, IReadOnlyList<(string Name, string Password)> accounts, bool httpClientPublishers = false)
         : this([baseUrl], accounts, httpClientPublishers)
@@ -34,6 +35,7 @@ public sealed class ServiceApi : IDisposable
         var baseUrl = baseUrls[0];
         _accounts = accounts;
         _basic = [.. accounts.Select(a => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{a.Name}:{a.Password}"))))];
+        _publishHeads = [.. _instances.Select(i => _basic.Select(b => Publisher.Head(i, b)).ToArray())];
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -133,7 +135,7 @@ public sealed class ServiceApi : IDisposable
             {
                 try
                 {
-                    using var publisher = new Publisher(_instances, _accounts);
+                    using var publisher = new Publisher(_instances, _publishHeads, _accounts);
                     using var stop = token.Register(publisher.Dispose);
                     int i;
                     while (!token.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < count)
