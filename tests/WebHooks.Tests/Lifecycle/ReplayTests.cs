@@ -42,6 +42,33 @@ public sealed class ReplayTests
     }
 
     [TestMethod]
+    public async Task A_long_replay_that_fails_midway_goes_on_from_the_failed_event_without_gaps_or_repeats()
+    {
+        await using var kit = await LifecycleKit.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["WebHooks:Delivery:RetrySchedule:0"] = "00:00:00.100",
+        });
+        await using var receiver = await TestReceiver.StartAsync();
+        receiver.Enqueue(new ReceiverResponse(410));
+        var webHook = await kit.CreateAsync(receiver.Url());
+        await kit.PublishAsync(0);
+        await kit.WaitUntilInactiveAsync(webHook.Id);
+        const int buffered = 300; // a lane reads 64 at a time: the failure falls in its third page
+        for (var n = 1; n <= buffered; n++) await kit.PublishAsync(n);
+
+        const int failing = 150;
+        receiver.Enqueue([.. Enumerable.Repeat(new ReceiverResponse(), failing), new ReceiverResponse(500)]);
+        await kit.ActivateAsync(webHook.Id, replay: true);
+
+        int[] expected = [.. Enumerable.Range(0, failing + 1), .. Enumerable.Range(failing, buffered - failing + 1)];
+        await receiver.WaitForRequestsAsync(1 + expected.Length, LifecycleKit.Deadline);
+        await kit.WaitUntilDeliveredAsync(webHook.Id, buffered + 1);
+        var replayed = receiver.Requests.Skip(1).Select(r => System.Text.Json.JsonDocument.Parse(r.BodyText).RootElement.GetProperty("n").GetInt32());
+        CollectionAssert.AreEqual(expected, replayed.ToArray(), "the failed event again, then the ones after it, each once");
+        Assert.IsTrue(kit.Get(webHook.Id).Active);
+    }
+
+    [TestMethod]
     public async Task Activation_without_replay_discards_the_buffer_and_delivers_only_new_events()
     {
         await using var kit = await LifecycleKit.StartAsync();
