@@ -1,10 +1,11 @@
 namespace WebHooks.Delivery;
 
 /// <summary>
-/// Slots for delivery attempts, shared fairly between accounts. At most <see cref="Capacity"/> leases are
-/// out at once. When slots are contended, a free slot goes to the waiting account that holds the fewest,
-/// and among those to the one whose turn is oldest (since it last got a slot or began to wait):
-/// round-robin. Within an account, waiters are served in arrival order.
+/// Slots for delivery attempts, shared fairly between accounts. At most <see cref="Limit"/> leases are out at once:
+/// the <see cref="Capacity"/>, or fewer while <see cref="DeliveryThrottle"/> makes way for publishes. When slots are
+/// contended, a free slot goes to the waiting account that holds the fewest, and among those to the one whose turn
+/// is oldest (since it last got a slot or began to wait): round-robin. Within an account, waiters are served in
+/// arrival order.
 /// <para>
 /// Slots held by slow receivers come free in bursts (all started together, all answer together), so an
 /// account that asks between two bursts would wait a whole response time for each attempt. Therefore the
@@ -24,6 +25,7 @@ public sealed class DeliverySlots
         x.Held != y.Held ? x.Held.CompareTo(y.Held) : x.Turn.CompareTo(y.Turn)));
 
     private int _inUse;
+    private int _limit;
     private long _turns;
 
     /// <param name="capacity">Leases out at once, all accounts.</param>
@@ -31,13 +33,32 @@ public sealed class DeliverySlots
     public DeliverySlots(int capacity, int? reserve = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
+        Capacity = _limit = capacity;
         Reserve = reserve ?? capacity / 16;
         ArgumentOutOfRangeException.ThrowIfNegative(Reserve, nameof(reserve));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(Reserve, capacity, nameof(reserve));
     }
 
     public int Capacity { get; }
+
+    /// <summary>
+    /// Leases out at once for now, between 1 and <see cref="Capacity"/> (at first the capacity). Lowering it takes no
+    /// lease back: new ones wait until fewer than the limit are out.
+    /// </summary>
+    public int Limit
+    {
+        get { lock (_lock) return _limit; }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Capacity);
+            lock (_lock)
+            {
+                _limit = value;
+                GrantFreeSlots();
+            }
+        }
+    }
 
     public int Reserve { get; }
 
@@ -126,8 +147,10 @@ public sealed class DeliverySlots
     private void GrantFreeSlots()
     {
         // The first in line holds the fewest: when it may not take a reserved slot, no one may.
-        while (_inUse < Capacity && _contenders.Min is { } next
-               && (next.Held == 0 || Capacity - _inUse > Reserve || _holders.Count == 1))
+        // Under a lower limit the reserve shrinks with it (rounded up: a reserve of one or more keeps one).
+        var reserve = (Reserve * _limit + Capacity - 1) / Capacity;
+        while (_inUse < _limit && _contenders.Min is { } next
+               && (next.Held == 0 || _limit - _inUse > reserve || _holders.Count == 1))
         {
             _contenders.Remove(next);
             var waiter = next.Waiters.First!.Value;

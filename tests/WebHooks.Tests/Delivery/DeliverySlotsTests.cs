@@ -214,6 +214,65 @@ public sealed class DeliverySlotsTests
     }
 
     [TestMethod]
+    public void A_lower_limit_takes_no_lease_back_and_holds_new_ones_until_fewer_are_out()
+    {
+        var slots = new DeliverySlots(8);
+        var held = Enumerable.Range(0, 6).Select(_ => slots.AcquireAsync("a").AsTask().Result).ToList();
+
+        slots.Limit = 4;
+        var next = slots.AcquireAsync("a").AsTask();
+
+        Assert.AreEqual(6, slots.InUse, "the leases out stay out");
+        Assert.IsFalse(next.IsCompleted, "six out of a limit of four: the next waits");
+        held[0].Dispose();
+        held[1].Dispose();
+        Assert.IsFalse(next.IsCompleted, "four out of four");
+        held[2].Dispose();
+        Assert.IsTrue(next.IsCompletedSuccessfully, "three out: the waiter gets the fourth");
+        Assert.AreEqual(4, slots.InUse);
+    }
+
+    [TestMethod]
+    public void A_higher_limit_grants_the_waiting_acquisitions_at_once()
+    {
+        var slots = new DeliverySlots(8) { Limit = 2 };
+        var acquisitions = Enumerable.Range(0, 5).Select(i => slots.AcquireAsync($"account{i}").AsTask()).ToList();
+        Assert.AreEqual(2, acquisitions.Count(t => t.IsCompletedSuccessfully));
+
+        slots.Limit = 4;
+        Assert.AreEqual(4, acquisitions.Count(t => t.IsCompletedSuccessfully), "two more at once, with no release");
+        slots.Limit = slots.Capacity;
+        Assert.IsTrue(acquisitions.All(t => t.IsCompletedSuccessfully));
+    }
+
+    [TestMethod]
+    public void Under_a_lower_limit_the_reserve_shrinks_with_it()
+    {
+        var slots = new DeliverySlots(16, reserve: 4) { Limit = 8 };
+        var a = Enumerable.Range(0, 8).Select(_ => slots.AcquireAsync("a").AsTask().Result).ToList();
+        var b = slots.AcquireAsync("b").AsTask();
+        a[0].Dispose();
+        Assert.IsTrue(b.IsCompletedSuccessfully, "b holds none and takes the slot");
+
+        var more = slots.AcquireAsync("a").AsTask();
+        a[1].Dispose();
+        a[2].Dispose();
+        Assert.IsFalse(more.IsCompleted, "two of eight stay free for a newcomer while a and b share: 4 × 8 / 16");
+        a[3].Dispose();
+        Assert.IsTrue(more.IsCompletedSuccessfully, "a third free slot is beyond that reserve");
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(9)]
+    public void A_limit_out_of_1_to_the_capacity_is_refused(int limit)
+    {
+        var slots = new DeliverySlots(8);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => slots.Limit = limit);
+        Assert.AreEqual(8, slots.Limit);
+    }
+
+    [TestMethod]
     [DataRow(3, 0)]
     [DataRow(8, 2)]
     public async Task Under_concurrent_use_the_capacity_holds_and_no_slot_leaks(int capacity, int reserve)
