@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         services.AddSingleton<WebHookOperations>();
         services.AddSingleton<EventIntake>();
+        services.AddSingleton<PublishActivity>();
         services.AddSingleton<IWebHookSender, WebHookSender>();
         services.AddSingleton<AttemptLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AttemptLog>());

@@ -57,6 +57,13 @@ public sealed class DeliveryOptions
     public int DeactivateAfterFailures { get; set; } = 5;
     public int MaxConcurrency { get; set; } = 64;
     public int MaxConcurrencyPerWebHook { get; set; } = 1;
+
+    /// <summary>
+    /// Whether deliveries make way for publishes when the process is short of CPU: fewer attempts in flight (down to
+    /// two per core) while publishes come and work waits in the thread pool's queue (<see cref="Delivery.DeliveryThrottle"/>).
+    /// </summary>
+    public bool YieldToPublishes { get; set; } = true;
+
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WebHooks.Events;
 using WebHooks.Lifecycle;
 using WebHooks.Observability;
 using WebHooks.Storage;
@@ -22,6 +23,7 @@ public sealed class DeliveryLoop(
     IWebHookSender sender,
     Deactivation deactivation,
     AttemptLog attempts,
+    PublishActivity publishes,
     WebHooksMeter meter,
     DeliveryOptions options,
     TimeProvider time,
@@ -70,8 +72,10 @@ public sealed class DeliveryLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        meter.Observe(_slots);
         storage.Signals.WebHooksTouched += Touched;
         storage.Signals.EventsAppended += Appended;
+        var throttle = options.YieldToPublishes ? new DeliveryThrottle(_slots, publishes).RunAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             // The poll starts lanes for due webhooks: all of them at start-up, and any whose signal was missed.
@@ -94,7 +98,7 @@ public sealed class DeliveryLoop(
         {
             storage.Signals.WebHooksTouched -= Touched;
             storage.Signals.EventsAppended -= Appended;
-            await Task.WhenAll(_lanes.Values.Select(l => l.Running));
+            await Task.WhenAll(_lanes.Values.Select(l => l.Running).Append(throttle));
         }
     }
 

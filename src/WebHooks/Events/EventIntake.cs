@@ -16,6 +16,7 @@ public sealed record Published(string EventId, int WebHooks);
 public sealed class EventIntake(
     IWebHooksStorage storage,
     IDeliverySignals signals,
+    PublishActivity activity,
     WebHooksMeter meter,
     WebHooksOptions options,
     TimeProvider time,
@@ -38,6 +39,7 @@ public sealed class EventIntake(
     /// <summary>Stores the event for every matching webhook of the (normalised) account; completes once it is durable.</summary>
     public async Task<Published> PublishAsync(string account, string eventName, string data, string? idempotencyKey = null)
     {
+        using var publishing = activity.Begin();
         var eventId = "evt_" + Guid.CreateVersion7().ToString("N");
         var appended = await storage.Events.AppendAsync(new NewEvent(
             account, eventName, eventId, data, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,

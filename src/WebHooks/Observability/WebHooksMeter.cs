@@ -34,6 +34,7 @@ public sealed class WebHooksMeter
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile Gauges _gauges = new(0, 0, 0);
+    private volatile DeliverySlots? _slots;
 
     public WebHooksMeter(IMeterFactory meterFactory, IWebHooksStorage storage, TimeProvider time)
     {
@@ -56,6 +57,10 @@ public sealed class WebHooksMeter
             new(_gauges.Active, new KeyValuePair<string, object?>("state", "active")),
             new(_gauges.Deactivated, new KeyValuePair<string, object?>("state", "deactivated")),
         }, "{webhook}", "Webhooks, by state: active or deactivated.");
+        meter.CreateObservableGauge("webhooks.delivery.slots.limit", () => _slots?.Limit ?? 0, "{attempt}",
+            "Delivery attempts allowed in flight now: WebHooks:Delivery:MaxConcurrency, or fewer while deliveries make way for publishes.");
+        meter.CreateObservableGauge("webhooks.delivery.in_flight", () => _slots?.InUse ?? 0, "{attempt}",
+            "Delivery attempts in flight now.");
 
         // Every series exists from the start (at 0), so that a rate or an alert needs no first event to see it.
         foreach (var name in EventNames.All) _published.Add(0, new KeyValuePair<string, object?>("event", name));
@@ -72,6 +77,9 @@ public sealed class WebHooksMeter
         _attempts.Add(1, tag);
         _duration.Record(duration.TotalSeconds, tag);
     }
+
+    /// <summary>The delivery loop's slots, which the slot gauges report on (0 until then).</summary>
+    public void Observe(DeliverySlots slots) => _slots = slots;
 
     public void Deactivated(bool gone) => _deactivations.Add(1, new KeyValuePair<string, object?>("reason", gone ? "gone" : "failures"));
 

@@ -126,6 +126,33 @@ public sealed class MetricsTests
         Assert.IsGreaterThan(0, first);
     }
 
+    [TestMethod]
+    public async Task The_delivery_slots_report_their_limit_and_the_attempts_in_flight()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        receiver.DefaultResponse = new ReceiverResponse { Delay = TimeSpan.FromSeconds(30) }; // answers after the 10 s timeout
+        await using var host = await ServiceHost.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["WebHooks:Delivery:MaxConcurrency"] = "12",
+        });
+        var idle = await ScrapeAsync(host);
+        Assert.AreEqual(12, idle.Value("webhooks_delivery_slots_limit"), "the configured capacity");
+        Assert.AreEqual(0, idle.Value("webhooks_delivery_in_flight"));
+
+        for (var i = 0; i < 3; i++) await Api.CreateWebHookAsync(host.Http, receiver.Url($"/slow/{i}"));
+        await Api.PublishAsync(host.Http, "optin_finalized", new { n = 1 });
+        await receiver.WaitForRequestsAsync(3, Deadline);
+
+        // Once publishes stop, deliveries have every slot again, whatever the publishes found.
+        var scrape = idle;
+        await Api.EventuallyAsync(async () =>
+        {
+            scrape = await ScrapeAsync(host);
+            return scrape.Value("webhooks_delivery_in_flight") == 3 && scrape.Value("webhooks_delivery_slots_limit") == 12;
+        }, Deadline, "three attempts in flight under the whole limit");
+        Assert.AreEqual("gauge", scrape.Type("webhooks_delivery_slots_limit"));
+    }
+
     private sealed record Sample(string Name, Dictionary<string, string> Labels, double Value);
 
     private sealed record Scrape(string Text, Dictionary<string, string> Types, List<Sample> Samples)
