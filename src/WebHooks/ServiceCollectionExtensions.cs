@@ -19,7 +19,8 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWebHooksEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebHooksOptions>().Bind(configuration.GetSection(WebHooksOptions.Section));
+        services.AddOptions<WebHooksOptions>().Bind(configuration.GetSection(WebHooksOptions.Section))
+            .PostConfigure(o => o.Delivery.YieldToPublishes ??= !o.Storage.IsPostgreSql);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebHooksOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<WebHooksOptions>().Delivery);
         services.TryAddSingleton(TimeProvider.System);

@@ -61,8 +61,10 @@ public sealed class DeliveryOptions
     /// <summary>
     /// Whether deliveries make way for publishes when the process is short of CPU: fewer attempts in flight (down to
     /// two per core) while publishes come and work waits in the thread pool's queue (<see cref="Delivery.DeliveryThrottle"/>).
+    /// Unset: on with LiteDB, whose intake is bound by this process's CPU; off with PostgreSQL, whose intake is bound by
+    /// the database's round trips, so that holding deliveries back there only delays them.
     /// </summary>
-    public bool YieldToPublishes { get; set; } = true;
+    public bool? YieldToPublishes { get; set; }
 
     public bool AllowPrivateNetworks { get; set; }
 

@@ -75,7 +75,7 @@ public sealed class DeliveryLoop(
         meter.Observe(_slots);
         storage.Signals.WebHooksTouched += Touched;
         storage.Signals.EventsAppended += Appended;
-        var throttle = options.YieldToPublishes ? new DeliveryThrottle(_slots, publishes).RunAsync(stoppingToken) : Task.CompletedTask;
+        var throttle = options.YieldToPublishes == true ? new DeliveryThrottle(_slots, publishes).RunAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             // The poll starts lanes for due webhooks: all of them at start-up, and any whose signal was missed.

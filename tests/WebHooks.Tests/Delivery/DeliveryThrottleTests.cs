@@ -1,5 +1,8 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using WebHooks;
 using WebHooks.Delivery;
 using WebHooks.Events;
 
@@ -103,6 +106,24 @@ public sealed class DeliveryThrottleTests
     {
         Assert.AreEqual(Math.Min(64, 2 * Environment.ProcessorCount), new DeliveryThrottle(new DeliverySlots(64), new PublishActivity()).Floor);
         Assert.AreEqual(1, new DeliveryThrottle(new DeliverySlots(1), new PublishActivity()).Floor);
+    }
+
+    [TestMethod]
+    [DataRow(null, null, true)]
+    [DataRow("LiteDb", null, true)]
+    [DataRow("PostgreSql", null, false)]
+    [DataRow("PostgreSql", "true", true)]
+    [DataRow("LiteDb", "false", false)]
+    public void Deliveries_make_way_for_publishes_by_default_with_LiteDB_only(string? provider, string? configured, bool expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["WebHooks:Storage:Provider"] = provider,
+            ["WebHooks:Delivery:YieldToPublishes"] = configured,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Where(s => s.Value is not null)).Build();
+        using var services = new ServiceCollection().AddWebHooksEngine(configuration).BuildServiceProvider();
+        Assert.AreEqual(expected, services.GetRequiredService<DeliveryOptions>().YieldToPublishes);
     }
 
     [TestMethod]
